@@ -1,0 +1,21 @@
+// One config, three outputs of the library: the ES5 UMD bundle for boards and require(),
+// the ESM build, and one bundled .d.ts. The UMD form runs where there is no exports/module
+// (Kaluma, Espruino: it sets the global `threadsafe`) and under require() on Node.
+import typescript from '@rollup/plugin-typescript';
+import { dts } from 'rollup-plugin-dts';
+
+export default [
+  {
+    input: 'src/index.ts',
+    output: [
+      { file: 'dist/threadsafe.js', format: 'umd', name: 'threadsafe' },
+      { file: 'dist/threadsafe.mjs', format: 'es' },
+    ],
+    plugins: [typescript({ tsconfig: './tsconfig.json', removeComments: true })],
+  },
+  {
+    input: 'src/index.ts',
+    output: { file: 'dist/threadsafe.d.ts', format: 'es' },
+    plugins: [dts()],
+  },
+];

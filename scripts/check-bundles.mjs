@@ -1,0 +1,57 @@
+// Checks every bundle that runs on a board: it must parse as ES5 (es-check, a kept tool, not
+// a regex) and must not contain TypeScript's downlevel helpers, which need hoisting or
+// Symbol (they fail on Espruino and cost heap on Kaluma). Exits non-zero on the first problem.
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import * as acorn from 'acorn';
+import * as walk from 'acorn-walk';
+
+const require = createRequire(import.meta.url);
+const HELPERS = ['__awaiter', '__generator', '__extends', '__spreadArray', '__asyncValues', '__assign', '__rest',
+  '__values', '__read', '__await', '__asyncGenerator', '__makeTemplateObject', '__classPrivateFieldGet'];
+
+/** The board bundles: the library and every demo. */
+export function boardBundles() {
+  const files = ['dist/threadsafe.js'];
+  if (existsSync('dist/board')) {
+    for (const f of readdirSync('dist/board').sort()) if (f.endsWith('.js')) files.push('dist/board/' + f);
+  }
+  return files;
+}
+
+/** Names of TypeScript helpers referenced or declared in `source`. */
+export function helpersIn(source) {
+  const found = new Set();
+  const ast = acorn.parse(source, { ecmaVersion: 'latest', sourceType: 'script' });
+  walk.full(ast, (node) => {
+    if (node.type === 'Identifier' && HELPERS.includes(node.name)) found.add(node.name);
+  });
+  return [...found];
+}
+
+function main() {
+  const files = boardBundles();
+  const esCheck = join(dirname(require.resolve('es-check')), 'cli', 'index.js');
+  let bad = 0;
+  for (const file of files) {
+    try {
+      execFileSync(process.execPath, [esCheck, 'es5', file, '--silent'], { stdio: 'pipe' });
+    } catch (e) {
+      bad++;
+      console.error(`${file}: not ES5 (es-check):\n${String(e.stdout || '')}${String(e.stderr || '')}`);
+      continue;
+    }
+    const helpers = helpersIn(readFileSync(file, 'utf8'));
+    if (helpers.length) {
+      bad++;
+      console.error(`${file}: contains TypeScript helpers ${helpers.join(', ')}`);
+      continue;
+    }
+    console.log(`ok ${file}: ES5, no TypeScript helpers`);
+  }
+  if (bad) process.exit(1);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) main();

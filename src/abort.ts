@@ -1,0 +1,72 @@
+/**
+ * A minimal AbortController for runtimes that have none (Kaluma, Espruino).
+ */
+import { AbortError } from './errors';
+
+type AbortListener = ((this: AbortSignal, event: AbortEvent) => void) | { handleEvent(event: AbortEvent): void };
+
+/** The event an `AbortSignal` dispatches once. */
+export interface AbortEvent {
+  readonly type: 'abort';
+  readonly target: AbortSignal;
+}
+
+/**
+ * The signal half of `AbortController`: `aborted`, `reason`, `onabort`, and
+ * `addEventListener('abort', fn | { handleEvent })`. Compatible with the standard one as far
+ * as this library and most code using `signal.aborted` / the abort event go. A listener added
+ * after the abort is not called (as the standard). Not interrupt-safe: abort on the main loop.
+ */
+export class AbortSignal {
+  /** True once `abort()` was called on its controller. */
+  aborted = false;
+  /** What `abort(reason)` was given; an `AbortError` when no reason was given. */
+  reason: unknown = undefined;
+  /** Called with the abort event, after the listeners. */
+  onabort: ((event: AbortEvent) => void) | null = null;
+  private _listeners: AbortListener[] = [];
+
+  /** Adds a listener for `'abort'` (other types are ignored); adding the same one twice adds it once. */
+  addEventListener(type: string, listener: AbortListener): void {
+    if (type !== 'abort' || listener === null || listener === undefined) return;
+    if (this._listeners.indexOf(listener) < 0) this._listeners.push(listener);
+  }
+
+  /** Removes a listener; removing one that is not there does nothing. */
+  removeEventListener(type: string, listener: AbortListener): void {
+    if (type !== 'abort') return;
+    const i = this._listeners.indexOf(listener);
+    if (i >= 0) this._listeners.splice(i, 1);
+  }
+
+  /** Throws `reason` if the signal is aborted (as the standard `throwIfAborted`). */
+  throwIfAborted(): void {
+    if (this.aborted) throw this.reason;
+  }
+}
+
+/**
+ * `new AbortController()`; `controller.abort(reason?)` aborts `controller.signal` once, calling
+ * every listener in the order added. On Node the global AbortController works too.
+ */
+export class AbortController {
+  /** The signal to pass as `{ signal }`. */
+  readonly signal: AbortSignal = new AbortSignal();
+
+  /** Aborts the signal; a second call does nothing. Allocates the event. */
+  abort(reason?: unknown): void {
+    const signal = this.signal;
+    if (signal.aborted) return;
+    signal.aborted = true;
+    signal.reason = reason === undefined ? new AbortError('signal is aborted without reason') : reason;
+    const listeners = (signal as any)._listeners.slice() as AbortListener[];
+    (signal as any)._listeners.length = 0;
+    const event: AbortEvent = { type: 'abort', target: signal };
+    for (let i = 0; i < listeners.length; i++) {
+      const l = listeners[i];
+      if (typeof l === 'function') l.call(signal, event);
+      else l.handleEvent(event);
+    }
+    if (typeof signal.onabort === 'function') signal.onabort(event);
+  }
+}

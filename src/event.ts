@@ -1,0 +1,75 @@
+/**
+ * ThreadSafeEvent: any number of tasks wait, any context sets.
+ */
+import { addWaiter, checkOptions, RESOLVED, resolveWaiter, WaitList, WaitOptions } from './waiters';
+
+/**
+ * An event that any number of tasks await and any other context sets, as the threadsafe
+ * `ThreadSafeEvent` of micropython-async (an `asyncio.Event` that may be set from elsewhere).
+ *
+ * - `set()` wakes every task waiting at that moment, in the order they began to wait, in the
+ *   next microtask; the event then stays set, so a task that waits later returns at once,
+ *   until `clear()`.
+ * - `clear()` really clears: `set(); clear()` with nobody waiting leaves nothing pending, and
+ *   a task that was already woken by the `set()` still runs.
+ * - A waiter is cancelled alone with `wait({ signal })` or `wait({ timeout })`: it rejects with
+ *   `AbortError`/`TimeoutError`, nothing of it stays registered, the others still get the event.
+ * - `set()`, `clear()` and `isSet()` are safe from Node callbacks and Kaluma main-loop callbacks
+ *   and never allocate. From a Kaluma `attachInterrupt` handler call nothing: use the
+ *   library's interrupt sources, which record in the interrupt and `set()` on the main loop.
+ * - Use ThreadSafeFlag when exactly one task waits and each wake-up should consume the set.
+ *
+ * ```js
+ * const evt = new ThreadSafeEvent();
+ * setInterval(() => evt.set(), 1000);
+ * await evt.wait(); // every waiter wakes
+ * evt.clear();
+ * ```
+ */
+export class ThreadSafeEvent {
+  private _state = false;
+  /**
+   * Pending waiters, oldest first. Plain waits (no options) that arrive one after another
+   * share one waiter and its promise (kept in `value`), so waking 100 of them settles one
+   * promise; a waiter with a signal or timeout has its own.
+   */
+  private _waiters = new WaitList();
+
+  /**
+   * Resolves when the event is set; at once if it is set already. With `options.signal` or
+   * `options.timeout` this waiter alone rejects with `AbortError`/`TimeoutError`.
+   * Allocates a promise when it has to wait (plain waits in a row share one).
+   */
+  wait(options?: WaitOptions): Promise<void> {
+    checkOptions(options, 'ThreadSafeEvent.wait');
+    if (this._state) return RESOLVED;
+    const own = options !== undefined && (options.signal !== undefined || options.timeout !== undefined);
+    if (own) return addWaiter(this._waiters, undefined, options);
+    const tail = this._waiters.tail;
+    if (tail !== null && tail.value !== undefined) return tail.value; // join the shared waiter
+    const promise = addWaiter(this._waiters, undefined, undefined);
+    (this._waiters.tail as any).value = promise;
+    return promise;
+  }
+
+  /** Sets the event and wakes every current waiter (next microtask); never allocates. */
+  set(): void {
+    this._state = true; // record
+    // wake: each waiter is unlinked before it is resolved, so the head advances
+    let w = this._waiters.head;
+    while (w !== null) {
+      resolveWaiter(w, undefined);
+      w = this._waiters.head;
+    }
+  }
+
+  /** Clears the event so that later waits wait; tasks already woken by a `set()` still run. */
+  clear(): void {
+    this._state = false;
+  }
+
+  /** True between `set()` and `clear()`. */
+  isSet(): boolean {
+    return this._state;
+  }
+}

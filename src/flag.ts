@@ -1,0 +1,65 @@
+/**
+ * ThreadSafeFlag: one task waits, any context sets.
+ */
+import { FlagInUse } from './errors';
+import { addWaiter, checkOptions, RESOLVED, resolveWaiter, WaitList, WaitOptions } from './waiters';
+
+/**
+ * A flag that one task awaits and any other context sets, as MicroPython's
+ * `asyncio.ThreadSafeFlag`: `wait()` resolves once the flag is set and clears it again.
+ *
+ * - Setting it twice before the wait wakes the waiter once (the flag is a bit, not a counter;
+ *   count events with a ThreadSafeQueue).
+ * - One waiter at a time: a second concurrent `wait()` rejects with `FlagInUse` rather than
+ *   silently stealing the wake-up. Use ThreadSafeEvent when several tasks wait.
+ * - `set()` and `clear()` are safe from Node callbacks and from Kaluma main-loop callbacks
+ *   (`setWatch`, timers) and never allocate. On Kaluma an `attachInterrupt` handler must not
+ *   call any method (it may touch only primitives): use the library's interrupt sources,
+ *   which record the edge in the interrupt and call `set()` on the main loop.
+ *
+ * ```js
+ * const flag = new ThreadSafeFlag();
+ * setInterval(() => flag.set(), 1000);
+ * for (;;) { await flag.wait(); console.log('tick'); }
+ * ```
+ */
+export class ThreadSafeFlag {
+  /** The recorded signal: true between a `set()` nobody was waiting for and the next wait. */
+  private _state = false;
+  /** At most one waiter. */
+  private _waiters = new WaitList();
+
+  /**
+   * Resolves once the flag is set, clearing it; at once if it is already set. Rejects with
+   * `FlagInUse` if another task is already waiting, `AbortError`/`TimeoutError` per `options`.
+   * Allocates a promise when it has to wait.
+   */
+  wait(options?: WaitOptions): Promise<void> {
+    checkOptions(options, 'ThreadSafeFlag.wait');
+    if (this._waiters.head !== null) {
+      return Promise.reject(new FlagInUse('ThreadSafeFlag.wait: another task is already waiting on this flag (use ThreadSafeEvent for several waiters)'));
+    }
+    if (this._state) {
+      this._state = false;
+      return RESOLVED;
+    }
+    return addWaiter(this._waiters, undefined, options);
+  }
+
+  /** Sets the flag: wakes the waiter (in the next microtask) or, with none, keeps the flag set; never allocates. */
+  set(): void {
+    const w = this._waiters.head;
+    if (w === null) this._state = true; // record only
+    else resolveWaiter(w, undefined); // the waiter consumes the set: the flag stays clear
+  }
+
+  /** Clears a set flag so that the next `wait()` waits; does not affect a task already woken. */
+  clear(): void {
+    this._state = false;
+  }
+
+  /** True if the flag is set and nobody has consumed it yet. */
+  isSet(): boolean {
+    return this._state;
+  }
+}

@@ -1,0 +1,13 @@
+/**
+ * threadsafe: interrupt-safe and thread-safe async primitives for Kaluma, Espruino and Node.
+ * This file only re-exports; each primitive lives in the file named after it.
+ */
+export { ThreadSafeFlag } from './flag';
+export { ThreadSafeEvent } from './event';
+export { ThreadSafeQueue } from './queue';
+export type { QueueBuffer } from './queue';
+export { AbortController, AbortSignal } from './abort';
+export type { AbortEvent } from './abort';
+export { AbortError, FlagInUse, QueueClosed, QueueEmpty, QueueFull, TimeoutError } from './errors';
+export type { ErrorClass } from './errors';
+export type { AbortSignalLike, WaitOptions } from './waiters';

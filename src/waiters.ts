@@ -1,0 +1,198 @@
+/**
+ * Internal: the list of pending waits shared by the three primitives.
+ *
+ * How it works: every `wait()`/`get()`/`put()` that cannot finish at once becomes one
+ * `Waiter` linked into an intrusive doubly linked list. Settling a waiter (the event fired,
+ * an item was handed over, the signal aborted, the timeout ran out) first unlinks it and
+ * drops its abort listener and timer, so a waiter is settled at most once and nothing of a
+ * cancelled waiter stays registered. A waiter is its own abort listener (`handleEvent`), so
+ * cancellation needs no closure; only a `timeout` costs one (the timer callback).
+ */
+import { AbortError, RangeErr, TimeoutError } from './errors';
+
+/** The part of a standard `AbortSignal` the library uses; Node's and ours both fit. */
+export interface AbortSignalLike {
+  readonly aborted: boolean;
+  readonly reason?: unknown;
+  addEventListener(type: 'abort', listener: { handleEvent(event: unknown): void }): void;
+  removeEventListener(type: 'abort', listener: { handleEvent(event: unknown): void }): void;
+}
+
+/** Options of every waiting method. */
+export interface WaitOptions {
+  /** Cancels the wait: it rejects with `AbortError` and leaves nothing registered. */
+  signal?: AbortSignalLike;
+  /** Milliseconds (finite, >= 0) before the wait rejects with `TimeoutError`. */
+  timeout?: number;
+}
+
+type Resolve = (value: any) => void;
+type Reject = (reason: any) => void;
+
+/** One pending wait. `value` is the item of a waiting `put()`, or a mode flag of a getter. */
+export class Waiter {
+  list: WaitList | null;
+  prev: Waiter | null = null;
+  next: Waiter | null = null;
+  value: any;
+  resolve: Resolve | null = null;
+  reject: Reject | null = null;
+  signal: AbortSignalLike | null = null;
+  timer: any = undefined;
+
+  constructor(list: WaitList, value: any) {
+    this.list = list;
+    this.value = value;
+  }
+
+  /** Abort listener: the signal fired before the waiter was settled. */
+  handleEvent(): void {
+    const signal = this.signal;
+    const reject = this.reject;
+    if (!unlink(this) || reject === null) return;
+    this.resolve = this.reject = null;
+    const err = new AbortError('the wait was aborted');
+    err.reason = signal === null ? undefined : signal.reason;
+    reject(err);
+  }
+
+  /** Timer callback: the timeout ran out before the waiter was settled. */
+  expire(): void {
+    const reject = this.reject;
+    this.timer = undefined; // already fired: nothing to clear
+    if (!unlink(this) || reject === null) return;
+    this.resolve = this.reject = null;
+    reject(new TimeoutError('the wait timed out'));
+  }
+}
+
+/** A FIFO of waiters. */
+export class WaitList {
+  head: Waiter | null = null;
+  tail: Waiter | null = null;
+}
+
+/** A settled promise handed out by waits that finish at once (created once, never per call). */
+export const RESOLVED: Promise<void> = Promise.resolve();
+
+// The executor of every waiter's promise: a module-level function instead of a closure per
+// call; it hands the resolving functions over through these two variables.
+let capturedResolve: Resolve | null = null;
+let capturedReject: Reject | null = null;
+function capture(resolve: Resolve, reject: Reject): void {
+  capturedResolve = resolve;
+  capturedReject = reject;
+}
+
+/**
+ * Checks a waiting method's options; throws a TypeError/RangeError naming the bad one.
+ * (An already-aborted signal is not a bad argument: `addWaiter` rejects with AbortError.)
+ */
+export function checkOptions(options: WaitOptions | undefined, method: string): void {
+  if (options === undefined) return;
+  if (options === null || typeof options !== 'object') {
+    throw new TypeError(method + ': options must be an object like { signal, timeout }, got ' + describe(options));
+  }
+  const signal = options.signal;
+  if (
+    signal !== undefined &&
+    (signal === null || typeof signal !== 'object' || typeof signal.aborted !== 'boolean' ||
+      typeof signal.addEventListener !== 'function' || typeof signal.removeEventListener !== 'function')
+  ) {
+    throw new TypeError(method + ': options.signal must be an AbortSignal (from an AbortController), got ' + describe(signal));
+  }
+  const timeout = options.timeout;
+  if (timeout !== undefined) {
+    if (typeof timeout !== 'number') {
+      throw new TypeError(method + ': options.timeout must be a number of milliseconds, got ' + describe(timeout));
+    }
+    if (!(timeout >= 0) || timeout === Infinity) {
+      throw new RangeErr(method + ': options.timeout must be a finite number >= 0, got ' + timeout);
+    }
+  }
+}
+
+/** A short, allocation-light description of a bad argument for error messages. */
+export function describe(value: unknown): string {
+  if (value === null) return 'null';
+  const t = typeof value;
+  if (t === 'string') return 'the string "' + value + '"';
+  if (t === 'number' || t === 'boolean' || t === 'undefined' || t === 'bigint') return String(value);
+  if (t === 'function') return 'a function';
+  if (Array.isArray(value)) return 'an array';
+  return 'a ' + t;
+}
+
+/**
+ * Adds a waiter at the tail of `list` and returns its promise. Options must have been
+ * checked with `checkOptions`. Allocates the promise and one Waiter (and a timer closure
+ * when `timeout` is given).
+ */
+export function addWaiter(list: WaitList, value: any, options: WaitOptions | undefined): Promise<any> {
+  const signal = options === undefined ? undefined : options.signal;
+  if (signal !== undefined && signal.aborted) {
+    const err = new AbortError('the signal was already aborted when the wait began');
+    err.reason = signal.reason;
+    return Promise.reject(err);
+  }
+  const w = new Waiter(list, value);
+  const promise = new Promise<any>(capture);
+  w.resolve = capturedResolve;
+  w.reject = capturedReject;
+  capturedResolve = capturedReject = null;
+  // Link at the tail.
+  w.prev = list.tail;
+  if (list.tail === null) list.head = w;
+  else list.tail.next = w;
+  list.tail = w;
+  if (signal !== undefined) {
+    w.signal = signal;
+    signal.addEventListener('abort', w);
+  }
+  const timeout = options === undefined ? undefined : options.timeout;
+  if (timeout !== undefined) {
+    w.timer = setTimeout(function () {
+      w.expire();
+    }, timeout);
+  }
+  return promise;
+}
+
+/**
+ * Unlinks a waiter and drops its listener and timer. Returns false if it was already
+ * settled (so each waiter is settled once).
+ */
+export function unlink(w: Waiter): boolean {
+  const list = w.list;
+  if (list === null) return false;
+  if (w.prev === null) list.head = w.next;
+  else w.prev.next = w.next;
+  if (w.next === null) list.tail = w.prev;
+  else w.next.prev = w.prev;
+  w.list = w.prev = w.next = null;
+  if (w.signal !== null) {
+    w.signal.removeEventListener('abort', w);
+    w.signal = null;
+  }
+  if (w.timer !== undefined) {
+    clearTimeout(w.timer); // never clearTimeout(undefined): it throws on Kaluma
+    w.timer = undefined;
+  }
+  return true;
+}
+
+/** Settles a live waiter with `value`: unlinks it, then resolves its promise. */
+export function resolveWaiter(w: Waiter, value: any): void {
+  const resolve = w.resolve;
+  unlink(w);
+  w.resolve = w.reject = null;
+  if (resolve !== null) resolve(value);
+}
+
+/** Settles a live waiter with an error: unlinks it, then rejects its promise. */
+export function rejectWaiter(w: Waiter, reason: unknown): void {
+  const reject = w.reject;
+  unlink(w);
+  w.resolve = w.reject = null;
+  if (reject !== null) reject(reason);
+}
