@@ -18,4 +18,6 @@ export default [
     output: { file: 'dist/threadsafe.d.ts', format: 'es' },
     plugins: [dts()],
   },
+  // board demo bundles (issue 3) go here
+  // shared-memory entry for Node workers (issue 4) goes here
 ];
