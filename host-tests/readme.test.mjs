@@ -20,7 +20,7 @@ test('the opening example prints the five readings, then done with nothing dropp
   writeFileSync(file, block[1]);
   let out;
   try {
-    out = execFileSync(process.execPath, [file], { cwd: root, encoding: 'utf8', timeout: 10_000 });
+    out = execFileSync(process.execPath, [file], { cwd: root, encoding: 'utf8', timeout: 10_000, env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' } });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
