@@ -1,12 +1,14 @@
 // Checks every bundle that runs on a board: it must parse as ES5 (es-check, a kept tool, not
-// a regex) and must not contain TypeScript's downlevel helpers, which need hoisting or
-// Symbol (they fail on Espruino and cost heap on Kaluma). Exits non-zero on the first problem.
+// a regex), must not contain TypeScript's downlevel helpers, which need hoisting or Symbol
+// (they fail on Espruino and cost heap on Kaluma), and must not use a name before the line
+// that declares it while it loads (Espruino does not hoist). Exits non-zero on a problem.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import * as acorn from 'acorn';
 import * as walk from 'acorn-walk';
+import { hoistingProblems } from './hoisting.mjs';
 
 const require = createRequire(import.meta.url);
 const HELPERS = ['__awaiter', '__generator', '__extends', '__spreadArray', '__asyncValues', '__assign', '__rest',
@@ -49,7 +51,13 @@ function main() {
       console.error(`${file}: contains TypeScript helpers ${helpers.join(', ')}`);
       continue;
     }
-    console.log(`ok ${file}: ES5, no TypeScript helpers`);
+    const early = hoistingProblems(readFileSync(file, 'utf8'));
+    if (early.length) {
+      bad++;
+      console.error(`${file}: needs hoisting (fails on Espruino):\n  ${early.join('\n  ')}`);
+      continue;
+    }
+    console.log(`ok ${file}: ES5, no TypeScript helpers, nothing used before its declaration`);
   }
   if (bad) process.exit(1);
 }
