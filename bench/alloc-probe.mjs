@@ -227,6 +227,14 @@ export const SCENARIOS = {
       return { async loop(n) { for (let i = 0; i < n; i++) { const p = f.wait(); f.set(); await p; } }, check: () => (f.isSet() ? 'flag left set' : null) };
     },
   },
+  'floor for cycles: await an already-resolved promise': {
+    sync: false, ops: 1e5, control: true,
+    setup: () => {
+      const done = Promise.resolve(7);
+      let bad = 0;
+      return { async loop(n) { for (let i = 0; i < n; i++) if ((await done) !== 7) bad++; }, check: () => (bad ? 'wrong' : null) };
+    },
+  },
   'hand-written event cycle (resolver list): await wait(), set() wakes it': {
     sync: false, ops: 1e5,
     setup: () => {
