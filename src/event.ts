@@ -1,7 +1,7 @@
 /**
  * ThreadSafeEvent: any number of tasks wait, any context sets.
  */
-import { addWaiter, checkOptions, RESOLVED, resolveWaiter, WaitList, WaitOptions } from './waiters';
+import { abortedAlready, addWaiter, checkOptions, RESOLVED, resolveWaiter, WaitList, WaitOptions } from './waiters';
 
 /**
  * An event that any number of tasks await and any other context sets, as the threadsafe
@@ -42,6 +42,8 @@ export class ThreadSafeEvent {
    */
   wait(options?: WaitOptions): Promise<void> {
     checkOptions(options, 'ThreadSafeEvent.wait');
+    const aborted = abortedAlready(options);
+    if (aborted !== null) return aborted;
     if (this._state) return RESOLVED;
     const own = options !== undefined && (options.signal !== undefined || options.timeout !== undefined);
     if (own) return addWaiter(this._waiters, undefined, options);

@@ -2,7 +2,7 @@
  * ThreadSafeFlag: one task waits, any context sets.
  */
 import { FlagInUse } from './errors';
-import { addWaiter, checkOptions, RESOLVED, resolveWaiter, WaitList, WaitOptions } from './waiters';
+import { abortedAlready, addWaiter, checkOptions, RESOLVED, resolveWaiter, WaitList, WaitOptions } from './waiters';
 
 /**
  * A flag that one task awaits and any other context sets, as MicroPython's
@@ -36,6 +36,8 @@ export class ThreadSafeFlag {
    */
   wait(options?: WaitOptions): Promise<void> {
     checkOptions(options, 'ThreadSafeFlag.wait');
+    const aborted = abortedAlready(options);
+    if (aborted !== null) return aborted;
     if (this._waiters.head !== null) {
       return Promise.reject(new FlagInUse('ThreadSafeFlag.wait: another task is already waiting on this flag (use ThreadSafeEvent for several waiters)'));
     }

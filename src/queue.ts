@@ -3,7 +3,7 @@
  */
 import { QueueClosed, QueueEmpty, QueueFull, RangeErr } from './errors';
 import {
-  addWaiter, checkOptions, describe, rejectWaiter, RESOLVED, resolveWaiter, WaitList, WaitOptions,
+  abortedAlready, addWaiter, checkOptions, describe, rejectWaiter, RESOLVED, resolveWaiter, WaitList, WaitOptions,
 } from './waiters';
 
 /** A buffer the caller allocates once: an Array, or a TypedArray for numbers (or bigints). */
@@ -84,6 +84,8 @@ export class ThreadSafeQueue<T> implements AsyncIterator<T> {
    */
   get(options?: WaitOptions): Promise<T> {
     checkOptions(options, 'ThreadSafeQueue.get');
+    const aborted = abortedAlready(options);
+    if (aborted !== null) return aborted;
     if (this._ri !== this._wi) return Promise.resolve(this.getSync());
     if (this._closed) return Promise.reject(new QueueClosed('ThreadSafeQueue.get: the queue is closed and empty'));
     return addWaiter(this._getters, AS_ITEM, options);
@@ -108,6 +110,8 @@ export class ThreadSafeQueue<T> implements AsyncIterator<T> {
    */
   put(item: T, options?: WaitOptions): Promise<void> {
     checkOptions(options, 'ThreadSafeQueue.put');
+    const aborted = abortedAlready(options);
+    if (aborted !== null) return aborted;
     if (this._closed) return Promise.reject(new QueueClosed('ThreadSafeQueue.put: the queue is closed'));
     if (this._typed) this._check(item, 'ThreadSafeQueue.put');
     if (!this.full() || this._getters.head !== null) {

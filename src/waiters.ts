@@ -86,7 +86,7 @@ function capture(resolve: Resolve, reject: Reject): void {
 
 /**
  * Checks a waiting method's options; throws a TypeError/RangeError naming the bad one.
- * (An already-aborted signal is not a bad argument: `addWaiter` rejects with AbortError.)
+ * (An already-aborted signal is not a bad argument: `abortedAlready` rejects with AbortError.)
  */
 export function checkOptions(options: WaitOptions | undefined, method: string): void {
   if (options === undefined) return;
@@ -124,17 +124,27 @@ export function describe(value: unknown): string {
 }
 
 /**
+ * A promise rejected with AbortError when `options.signal` is already aborted, else null.
+ * Every waiting method checks it first, so that an aborted wait never consumes a set flag,
+ * takes an item or puts one, even when it could finish at once (as `events.once`, `fetch`).
+ */
+export function abortedAlready(options: WaitOptions | undefined): Promise<never> | null {
+  const signal = options === undefined ? undefined : options.signal;
+  if (signal === undefined || !signal.aborted) return null;
+  const err = new AbortError('the signal was already aborted when the wait began');
+  err.reason = signal.reason;
+  return Promise.reject(err);
+}
+
+/**
  * Adds a waiter at the tail of `list` and returns its promise. Options must have been
  * checked with `checkOptions`. Allocates the promise and one Waiter (and a timer closure
  * when `timeout` is given).
  */
 export function addWaiter(list: WaitList, value: any, options: WaitOptions | undefined): Promise<any> {
   const signal = options === undefined ? undefined : options.signal;
-  if (signal !== undefined && signal.aborted) {
-    const err = new AbortError('the signal was already aborted when the wait began');
-    err.reason = signal.reason;
-    return Promise.reject(err);
-  }
+  const aborted = abortedAlready(options);
+  if (aborted !== null) return aborted;
   const w = new Waiter(list, value);
   const promise = new Promise<any>(capture);
   w.resolve = capturedResolve;

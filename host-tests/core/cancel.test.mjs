@@ -173,5 +173,34 @@ for (const { name, lib } of BUILDS) {
       assert.is(q.qsize(), 1);
     }));
 
+  test('get() with an already-aborted signal on a queue with items rejects at once and takes nothing', async () => {
+    const q = new ThreadSafeQueue(new Array(4));
+    q.putSync('a');
+    const ac = new AbortController();
+    ac.abort('late');
+    const err = await rejectsLike(q.get({ signal: ac.signal }), AbortError, /already aborted/);
+    assert.is(err.reason, 'late');
+    assert.equal(takeAll(q), ['a']);
+    assert.is(abortListeners(ac.signal), 0);
+  });
+
+  test('put() with an already-aborted signal on a queue with space rejects at once and puts nothing', async () => {
+    const q = new ThreadSafeQueue(new Array(4));
+    const ac = new AbortController();
+    ac.abort();
+    await rejectsLike(q.put('a', { signal: ac.signal }), AbortError, /already aborted/);
+    assert.is(q.qsize(), 0);
+  });
+
+  test('put() with an already-aborted signal does not hand its item to a waiting get()', async () => {
+    const q = new ThreadSafeQueue(new Array(4));
+    const g = track(q.get());
+    const ac = new AbortController();
+    ac.abort();
+    await rejectsLike(q.put('a', { signal: ac.signal }), AbortError);
+    await drain();
+    assert.is(g.state(), 'pending');
+  });
+
   test.run();
 }

@@ -185,5 +185,14 @@ for (const { name, lib } of BUILDS) {
       assert.is(clock.countTimers(), 0);
     }));
 
+  test('wait() with an already-aborted signal on a set event rejects at once too', async () => {
+    const evt = new ThreadSafeEvent();
+    evt.set();
+    const ac = new AbortController();
+    ac.abort();
+    await rejectsLike(evt.wait({ signal: ac.signal }), AbortError, /already aborted/);
+    assert.is(evt.isSet(), true);
+  });
+
   test.run();
 }

@@ -151,5 +151,16 @@ for (const { name, lib } of BUILDS) {
       assert.is(w.state(), 'resolved');
     }));
 
+  test('wait() with an already-aborted signal on a set flag rejects at once with AbortError and the flag stays set', async () => {
+    const flag = new ThreadSafeFlag();
+    flag.set();
+    const ac = new AbortController();
+    ac.abort('gone');
+    const err = await rejectsLike(flag.wait({ signal: ac.signal }), AbortError, /already aborted/);
+    assert.is(err.reason, 'gone');
+    assert.is(flag.isSet(), true);
+    assert.is(abortListeners(ac.signal), 0);
+  });
+
   test.run();
 }
