@@ -184,7 +184,7 @@ export default async function run() {
 
   const rows = [];
   // 2. Throughput. Bursts of 1 (one item per interrupt) and of 16.
-  for (const [burst, total, runs] of [[1, 100000, 5], [16, 300000, 5]]) {
+  for (const [burst, total, runs] of [[1, 100000, 7], [16, 300000, 7]]) {
     const times = await interleave(CANDIDATES, runs, (c) => runOnce(c, total, burst));
     const rate = times.map((t) => total / (median(t) / 1000));
     CANDIDATES.forEach((c, i) => {

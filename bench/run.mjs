@@ -1,7 +1,8 @@
 // Runs every bench/*.bench.mjs module in sorted order, prints one table per module with the
 // ratio ours ÷ peer for each peer, and writes bench/results.json (and bench/results.md, the
-// same tables in Markdown for the README). A module that throws is reported and the others
-// still run; the exit code is then non-zero.
+// same tables in Markdown for the README). Each module runs in its own Node process, one after
+// the other. A module that throws, crashes or hangs is reported and the others still run; the
+// exit code is then non-zero.
 //
 //   npm run bench                 build, then every module
 //   node bench/run.mjs queue      only the modules whose file name contains "queue"
@@ -10,8 +11,10 @@
 // async function that first checks each candidate gives the right answer (throwing if not),
 // then measures and returns rows:
 //   { name, unit, value, higherIsBetter, peers: [{ name, value }], note? }
-import { readdirSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -120,14 +123,45 @@ function markdown(results) {
   return md.join('\n');
 }
 
-function withTimeout(promise, ms, what) {
-  let timer;
-  return Promise.race([
-    promise,
-    new Promise((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms / 1000} s`)), ms);
-    }),
-  ]).finally(() => clearTimeout(timer));
+/**
+ * Runs one module in its own Node process, so that modules do not share JIT state, timers or
+ * workers, and a crash or hang in one cannot take the others down. Resolves with its rows.
+ */
+function runIsolated(file) {
+  const out = join(mkdtempSync(join(os.tmpdir(), 'threadsafe-bench-')), 'rows.json');
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [fileURLToPath(import.meta.url), '--child', file, out], { stdio: 'inherit' });
+    const timer = setTimeout(() => child.kill('SIGKILL'), MODULE_TIMEOUT_MS);
+    child.on('error', reject);
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      let result = null;
+      try {
+        result = JSON.parse(readFileSync(out, 'utf8'));
+      } catch {
+        // no result file: the child died before writing it
+      }
+      rmSync(dirname(out), { recursive: true, force: true });
+      if (result && result.error) return reject(new Error(result.error));
+      if (result && code === 0) return resolve(result);
+      reject(new Error(signal === 'SIGKILL' ? `did not finish within ${MODULE_TIMEOUT_MS / 1000} s` : `the process exited with ${signal || code} before returning rows`));
+    });
+  });
+}
+
+/** Child side: import the module, check it follows the contract, run it, write the result. */
+async function child(file, out) {
+  let result;
+  try {
+    const mod = await import(pathToFileURL(DIR + file).href);
+    if (typeof mod.default !== 'function') throw new Error(`${file} has no default export function run()`);
+    const rows = await mod.default();
+    checkRows(rows, file);
+    result = { title: typeof mod.title === 'string' ? mod.title : file, rows };
+  } catch (e) {
+    result = { error: String((e && e.stack) || e) };
+  }
+  writeFileSync(out, JSON.stringify(result));
 }
 
 async function main() {
@@ -152,15 +186,12 @@ async function main() {
     const started = performance.now();
     const entry = { file: 'bench/' + file, title: file, seconds: null, rows: [], error: null };
     try {
-      const mod = await import(pathToFileURL(DIR + file).href);
-      entry.title = typeof mod.title === 'string' ? mod.title : file;
-      if (typeof mod.default !== 'function') throw new Error(`${file} has no default export function run()`);
-      const rows = await withTimeout(Promise.resolve().then(() => mod.default()), MODULE_TIMEOUT_MS, file);
-      checkRows(rows, file);
+      const { title, rows } = await runIsolated(file);
+      entry.title = title;
       entry.rows = rows;
     } catch (e) {
       failed++;
-      entry.error = String((e && e.stack) || e);
+      entry.error = e && e.message ? e.message : String(e); // the child's stack is in the message
     }
     entry.seconds = Number(((performance.now() - started) / 1000).toFixed(1));
     results.push(entry);
@@ -183,7 +214,9 @@ async function main() {
   if (failed) process.exitCode = 1;
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
+if (process.argv[1] === fileURLToPath(import.meta.url) && process.argv[2] === '--child') {
+  child(process.argv[3], process.argv[4]).then(() => process.exit()); // do not wait for timers a module left
+} else if (process.argv[1] === fileURLToPath(import.meta.url)) {
   main().then(
     () => process.exit(), // a module may leave a timer or worker behind; do not hang on it
     (e) => {
