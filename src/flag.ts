@@ -8,8 +8,9 @@ import { abortedAlready, addWaiter, checkOptions, RESOLVED, resolveWaiter, WaitL
  * A flag that one task awaits and any other context sets, as MicroPython's
  * `asyncio.ThreadSafeFlag`: `wait()` resolves once the flag is set and clears it again.
  *
- * - Setting it twice before the wait wakes the waiter once (the flag is a bit, not a counter;
- *   count events with a ThreadSafeQueue).
+ * - Setting it twice before the wait, or twice while a task waits before that task has
+ *   resumed, wakes the waiter once (the flag is a bit, not a counter: as in MicroPython, the
+ *   woken task clears it when it runs; count events with a ThreadSafeQueue).
  * - One waiter at a time: a second concurrent `wait()` rejects with `FlagInUse` rather than
  *   silently stealing the wake-up. Use ThreadSafeEvent when several tasks wait.
  * - `set()` and `clear()` are safe from Node callbacks and from Kaluma main-loop callbacks
@@ -28,11 +29,22 @@ export class ThreadSafeFlag {
   private _state = false;
   /** At most one waiter. */
   private _waiters = new WaitList();
+  /** True from the `set()` that woke the waiter until that task resumes: later sets merge into it. */
+  private _waking = false;
+  /** Ends `_waking`: made once per flag, the first reaction of every wait that had to wait. */
+  private _resumed: () => void;
+
+  constructor() {
+    const self = this;
+    this._resumed = function () {
+      self._waking = false;
+    };
+  }
 
   /**
    * Resolves once the flag is set, clearing it; at once if it is already set. Rejects with
    * `FlagInUse` if another task is already waiting, `AbortError`/`TimeoutError` per `options`.
-   * Allocates a promise when it has to wait.
+   * Allocates two promises when it has to wait (its own and the one that ends the wake-up).
    */
   wait(options?: WaitOptions): Promise<void> {
     checkOptions(options, 'ThreadSafeFlag.wait');
@@ -45,14 +57,21 @@ export class ThreadSafeFlag {
       this._state = false;
       return RESOLVED;
     }
-    return addWaiter(this._waiters, undefined, options);
+    const promise = addWaiter(this._waiters, undefined, options);
+    // Registered before the caller's own reaction, so it runs just before the woken task resumes.
+    promise.then(this._resumed, this._resumed);
+    return promise;
   }
 
   /** Sets the flag: wakes the waiter (in the next microtask) or, with none, keeps the flag set; never allocates. */
   set(): void {
     const w = this._waiters.head;
-    if (w === null) this._state = true; // record only
-    else resolveWaiter(w, undefined); // the waiter consumes the set: the flag stays clear
+    if (w !== null) {
+      this._waking = true;
+      resolveWaiter(w, undefined); // the waiter consumes the set: the flag stays clear
+    } else if (!this._waking) {
+      this._state = true; // record only
+    } // else: the woken task has not resumed yet, and this set merges into its wake-up
   }
 
   /** Clears a set flag so that the next `wait()` waits; does not affect a task already woken. */

@@ -53,6 +53,36 @@ for (const { name, lib } of BUILDS) {
     assert.is(flag.isSet(), false);
   });
 
+  test('set() twice while a task waits, before it resumes (two callbacks of one loop turn), wakes it once: its next wait() waits', async () => {
+    const flag = new ThreadSafeFlag();
+    let wakes = 0;
+    const task = (async () => {
+      await flag.wait();
+      wakes++;
+      assert.is(flag.isSet(), false, 'the second set merged into the first wake-up');
+      await flag.wait();
+      wakes++;
+    })();
+    await drain();
+    flag.set();
+    flag.set();
+    await drain();
+    assert.is(wakes, 1);
+    flag.set();
+    await task;
+    assert.is(wakes, 2);
+  });
+
+  test('a set() while a timed-out waiter is gone is recorded, not merged', () =>
+    withClock(async (clock) => {
+      const flag = new ThreadSafeFlag();
+      const w = track(flag.wait({ timeout: 5 }));
+      await clock.tickAsync(5);
+      assert.is(w.state(), 'rejected');
+      flag.set();
+      assert.is(flag.isSet(), true);
+    }));
+
   test('set() after the woken task ran is recorded: the next wait() returns at once', async () => {
     const flag = new ThreadSafeFlag();
     const w = track(flag.wait());
