@@ -19,5 +19,16 @@ export default [
     plugins: [dts()],
   },
   // board demo bundles (issue 3) go here
+  ...(await import('./board/rollup.board.mjs')).default, // dist/threadsafe-kaluma.*, dist/board/<name>.js
   // shared-memory entry for Node workers (issue 4) goes here
+  {
+    input: 'src/shared/index.ts', // Node only, ES2020; never part of dist/threadsafe.js
+    external: [/^node:/],
+    output: [
+      { file: 'dist/shared.mjs', format: 'es' },
+      { file: 'dist/shared.cjs', format: 'cjs' },
+    ],
+    plugins: [typescript({ tsconfig: './src/shared/tsconfig.json', removeComments: true })],
+  },
+  { input: 'src/shared/index.ts', external: [/^node:/], output: { file: 'dist/shared.d.ts', format: 'es' }, plugins: [dts()] },
 ];

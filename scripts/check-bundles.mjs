@@ -16,7 +16,7 @@ const HELPERS = ['__awaiter', '__generator', '__extends', '__spreadArray', '__as
 
 /** The board bundles: the library and every demo. */
 export function boardBundles() {
-  const files = ['dist/threadsafe.js'];
+  const files = ['dist/threadsafe.js', 'dist/threadsafe-kaluma.js'];
   if (existsSync('dist/board')) {
     for (const f of readdirSync('dist/board').sort()) if (f.endsWith('.js')) files.push('dist/board/' + f);
   }

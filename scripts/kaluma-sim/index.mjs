@@ -1,0 +1,446 @@
+// A host simulation of a Raspberry Pi Pico running Kaluma 1.2.1, on virtual time.
+//
+// What it models (sources: Kaluma src/io.c, src/global.c; ../shared/platform-facts.md):
+// - The program runs in a Node `vm` context holding Kaluma's globals and constants and nothing
+//   of Node's (no setImmediate, queueMicrotask, AbortController, module/exports).
+// - The main loop, one iteration: update the ms clock -> run due timers (list order, fire when
+//   `due < now_ms`, setInterval keeps its phase) -> setWatch checks (Kaluma's debounce code)
+//   -> drain the promise job queue until empty. Promise jobs never run between two timer or
+//   watch callbacks: the context has its own microtask queue (microtaskMode 'afterEvaluate'),
+//   drained only in the idle step. A job queue that never empties (an async loop that always
+//   finds data) is reported as starving the loop, as it would hang the board.
+// - attachInterrupt handlers run between loop steps and between the callbacks of a step, at the
+//   virtual time of the edge plus the interrupt latency; edges on a pin that arrive before its
+//   handler runs latch into one call (events 12 = both). Each handler call steals `isrUs` of CPU.
+// - Virtual pins: outputs (digitalWrite, analogWrite PWM), inputs driven by the simulation
+//   (square waves, button patterns with bounce) or wired to an output pin.
+// - Costs (model parameters, not measurements): an idle loop iteration `loopUs`, each timer or
+//   watch callback `callbackUs`, the job drain of a busy iteration `drainUs`. Idle stretches are
+//   skipped in whole iterations, so a pulse shorter than an iteration can fall between two
+//   watch polls and be missed, as on the board.
+// Not modelled: top-level timers firing early, memory limits, the REPL/terminal, modules.
+import vm from 'node:vm';
+
+export const CONSTANTS = {
+  LOW: 0, HIGH: 1, INPUT: 0, OUTPUT: 1, INPUT_PULLUP: 2, INPUT_PULLDOWN: 3,
+  LOW_LEVEL: 1, HIGH_LEVEL: 2, FALLING: 4, RISING: 8, CHANGE: 12,
+};
+
+export const DEFAULTS = {
+  loopUs: 100, // one idle main-loop iteration
+  callbackUs: 50, // one timer or watch callback
+  drainUs: 100, // draining the jobs of an iteration that ran callbacks
+  irqLatencyUs: 29, // edge -> first line of the handler (platform facts)
+  isrUs: 30, // CPU time of one handler call
+  // Wall ms allowed to drain one iteration's jobs before the loop is reported as starved; 0 = no
+  // limit (a drain with a limit costs ~250 µs of wall time instead of ~4 µs: a watchdog thread).
+  drainTimeoutMs: 0,
+};
+
+/** A periodic square wave: rising at start + k*period, falling `duty` of a period later. */
+export function squareWave(hz, { duty = 0.5, startUs = 0, until = Infinity } = {}) {
+  const period = 1e6 / hz;
+  let k = 0;
+  let high = false; // the next edge is rising
+  return {
+    describe: `${hz} Hz square wave`,
+    next() {
+      const t = startUs + k * period + (high ? duty * period : 0);
+      if (t > until) return null;
+      const edge = { t, level: high ? 0 : 1 };
+      if (high) k++;
+      high = !high;
+      return edge;
+    },
+  };
+}
+
+/**
+ * A button: `presses` are [downMs, upMs] pairs; the pin idles at `idle` (1 with a pull-up) and
+ * each press and release bounces `bounces` times, `bounceUs` apart.
+ */
+export function buttonPattern(presses, { idle = 1, bounces = 0, bounceUs = 200 } = {}) {
+  const edges = [];
+  for (const [down, up] of presses) {
+    for (const [ms, level] of [[down, 1 - idle], [up, idle]]) {
+      const t0 = ms * 1000;
+      for (let b = 0; b < bounces; b++) {
+        edges.push({ t: t0 + 2 * b * bounceUs, level });
+        edges.push({ t: t0 + (2 * b + 1) * bounceUs, level: 1 - level });
+      }
+      edges.push({ t: t0 + 2 * bounces * bounceUs, level });
+    }
+  }
+  let i = 0;
+  return { describe: `button (${presses.length} presses)`, next: () => (i < edges.length ? edges[i++] : null) };
+}
+
+export class KalumaSim {
+  constructor(options = {}) {
+    this.opt = { ...DEFAULTS, ...options };
+    this.now = 0; // µs since boot, main-loop time
+    this.output = []; // lines printed by the program: { t (ms), line }
+    this.errors = []; // errors printed by the firmware (uncaught in callbacks)
+    this.echo = options.echo || null; // (line) => void, to print live
+    this.stats = { iterations: 0, callbacks: 0, edges: 0, irqCalls: 0, irqEdges: 0, latched: 0 };
+    this.pins = new Map();
+    this.timers = []; // { id, fn, due (ms), interval, repeat, active }
+    this.watches = []; // { id, fn, pin, mode, debounceDelay, debounceTime, lastVal, val, active }
+    this.irq = new Map(); // pin -> { fn, events, latched, serviceAt }
+    this.irqEnabled = true;
+    this.handlers = []; // every function ever handed to attachInterrupt
+    this.signals = []; // { pin, gen, next }
+    this.nextId = 1;
+    this.isrBusyUntil = 0;
+    this.endUs = Infinity;
+    this.busy = false; // the current iteration ran a callback
+    this.isrRan = false; // an interrupt handler ran since the last drain
+    this.context = vm.createContext(this._globals(), { microtaskMode: 'afterEvaluate' });
+    this.context.global = this.context;
+    this._drainScript = new vm.Script('0');
+  }
+
+  // ---------------------------------------------------------------- program and output
+
+  /** Runs `source` as Kaluma runs a program: one strict-mode script; its jobs drain after it. */
+  load(source, filename = 'program.js') {
+    try {
+      new vm.Script(source, { filename }).runInContext(this.context, { timeout: this.opt.drainTimeoutMs || 10000 });
+    } catch (e) {
+      this._uncaught(e);
+    }
+    return this;
+  }
+
+  /** Evaluates an expression in the program's global scope (for tests). */
+  evaluate(code) {
+    return vm.runInContext(code, this.context, { timeout: this.opt.drainTimeoutMs || 10000 });
+  }
+
+  /** The printed lines, without times. */
+  lines() {
+    return this.output.map((o) => o.line);
+  }
+
+  millis() {
+    return Math.floor(this.now / 1000);
+  }
+
+  _print(values) {
+    const line = values.map((v) => (typeof v === 'string' ? v : v !== null && typeof v === 'object' && 'message' in v ? `${v.name}: ${v.message}` : String(v))).join(' ');
+    this.output.push({ t: this.millis(), line });
+    if (this.echo) this.echo(line);
+  }
+
+  _uncaught(e) {
+    const text = e && e.name ? `${e.name}: ${e.message}` : String(e);
+    this.errors.push(text);
+    this._print([text]);
+  }
+
+  // ---------------------------------------------------------------- pins and signals
+
+  _pin(p) {
+    let pin = this.pins.get(p);
+    if (!pin) {
+      pin = { mode: 0, level: 0, out: false, driven: false, wires: [], edges: 0 };
+      this.pins.set(p, pin);
+    }
+    return pin;
+  }
+
+  /** Wires output pin `from` to input pin `to`: `to` follows every level change of `from`. */
+  wire(from, to) {
+    this._pin(from).wires.push(to);
+    this._pin(to).driven = true;
+    return this;
+  }
+
+  /** Drives input pin `pin` with a signal ({ next() -> { t, level } | null }). */
+  drive(pin, gen) {
+    const p = this._pin(pin);
+    p.driven = true;
+    const s = { pin, gen, next: gen.next() };
+    this.signals.push(s);
+    return this;
+  }
+
+  /** Edges seen on `pin` so far. */
+  edgesOn(pin) {
+    return this._pin(pin).edges;
+  }
+
+  /** Sets a pin's level at time `t` (µs): counts the edge, propagates to wires, latches interrupts. */
+  _setLevel(p, level, t) {
+    const pin = this._pin(p);
+    if (pin.level === level) return;
+    pin.level = level;
+    pin.edges++;
+    this.stats.edges++;
+    const irq = this.irq.get(p);
+    if (irq && this.irqEnabled) {
+      const kind = level ? 8 : 4;
+      if (irq.events & kind) {
+        this.stats.irqEdges++;
+        if (irq.latched) this.stats.latched++;
+        irq.latched |= kind;
+        if (irq.serviceAt === null) irq.serviceAt = Math.max(t + this.opt.irqLatencyUs, this.isrBusyUntil);
+      }
+    }
+    for (const to of pin.wires) this._setLevel(to, level, t);
+  }
+
+  /** Pin levels of analogWrite outputs (PWM) are signals on the output pin itself. */
+  _pwm(p, duty, hz) {
+    this.signals = this.signals.filter((s) => s.pin !== p);
+    if (duty <= 0 || duty >= 1) {
+      this._setLevel(p, duty >= 1 ? 1 : 0, this.now);
+      return;
+    }
+    const gen = squareWave(hz, { duty, startUs: this.now });
+    this.signals.push({ pin: p, gen, next: gen.next() });
+  }
+
+  /**
+   * Applies every signal edge and runs every interrupt handler due up to the main loop's `now`.
+   * A handler steals CPU: `now` moves on by `isrUs`, which may make more edges due.
+   */
+  _interrupts() {
+    for (;;) {
+      let sig = null;
+      for (const s of this.signals) if (s.next && (sig === null || s.next.t < sig.next.t)) sig = s;
+      let svc = null;
+      for (const [p, irq] of this.irq) if (irq.serviceAt !== null && (svc === null || irq.serviceAt < svc.at)) svc = { p, irq, at: irq.serviceAt };
+      const tSig = sig ? sig.next.t : Infinity;
+      const tSvc = svc ? svc.at : Infinity;
+      const t = Math.min(tSig, tSvc);
+      if (t > this.now || t >= this.endUs) return;
+      if (tSig <= tSvc) {
+        this._setLevel(sig.pin, sig.next.level, tSig);
+        sig.next = sig.gen.next();
+      } else {
+        const { p, irq } = svc;
+        const events = irq.latched;
+        irq.latched = 0;
+        irq.serviceAt = null;
+        this.stats.irqCalls++;
+        this.isrBusyUntil = tSvc + this.opt.isrUs;
+        this.now += this.opt.isrUs; // the main loop is preempted
+        this.isrRan = true; // a handler that breaks the rule could have queued jobs
+        try {
+          irq.fn.call(undefined, p, events);
+        } catch (e) {
+          this._uncaught(e);
+        }
+      }
+    }
+  }
+
+  /** µs of the next signal edge or interrupt service, for skipping idle time. */
+  _nextHardwareEvent() {
+    let t = Infinity;
+    for (const s of this.signals) if (s.next && s.next.t < t) t = s.next.t;
+    for (const irq of this.irq.values()) if (irq.serviceAt !== null && irq.serviceAt < t) t = irq.serviceAt;
+    return t;
+  }
+
+  // ---------------------------------------------------------------- the loop
+
+  /** Calls a program callback on the main loop; a throw is printed and reported to `onThrow`. */
+  _call(fn, args, onThrow) {
+    this._interrupts();
+    this.stats.callbacks++;
+    this.busy = true;
+    try {
+      fn.apply(undefined, args);
+    } catch (e) {
+      this._uncaught(e);
+      if (onThrow) onThrow();
+    }
+    this.now += this.opt.callbackUs;
+  }
+
+  _drainJobs() {
+    try {
+      this._drainScript.runInContext(this.context, this.opt.drainTimeoutMs > 0 ? { timeout: this.opt.drainTimeoutMs } : undefined);
+    } catch (e) {
+      if (e && e.code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') {
+        throw new Error(`kaluma-sim: the promise job queue did not drain within ${this.opt.drainTimeoutMs} ms at t=${this.millis()} ms: ` +
+          'an async loop that always finds work ready starves the main loop (timers and watches stop), as it would on the board');
+      }
+      this._uncaught(e);
+    }
+  }
+
+  /** One main-loop iteration. */
+  step() {
+    this.busy = false;
+    this._interrupts();
+    const ms = this.millis(); // km_io_update_time
+    for (const tm of this.timers.slice()) {
+      if (!tm.active || !(tm.due < ms)) continue;
+      if (tm.repeat) tm.due += tm.interval;
+      else tm.active = false;
+      this._call(tm.fn, [], () => { tm.active = false; });
+    }
+    this.timers = this.timers.filter((tm) => tm.active);
+    this._interrupts();
+    for (const w of this.watches.slice()) {
+      if (!w.active) continue;
+      const reading = this._pin(w.pin).level;
+      const now = this.millis();
+      if (w.lastVal !== reading) w.debounceTime = now;
+      const elapsed = now - w.debounceTime;
+      if ((w.mode === 1 && reading === 0) || (w.mode === 2 && reading === 1)) {
+        this._call(w.fn, [w.pin], () => { w.active = false; });
+      } else if (w.debounceTime > 0 && elapsed >= w.debounceDelay) {
+        if (reading !== w.val) {
+          w.val = reading;
+          if (w.mode === 12 || (w.mode === 8 && reading === 1) || (w.mode === 4 && reading === 0)) {
+            this._call(w.fn, [w.pin], () => { w.active = false; });
+          }
+        }
+        w.debounceTime = 0;
+      }
+      w.lastVal = reading;
+    }
+    this.watches = this.watches.filter((w) => w.active);
+    // Jobs come only from callbacks (and the program's top level, drained by load()): an
+    // iteration that ran none has none, so the drain is skipped to keep the simulation fast.
+    if (this.busy || this.isrRan) this._drainJobs();
+    this.isrRan = false;
+    this.stats.iterations++;
+    this.now += this.opt.loopUs + (this.busy ? this.opt.drainUs : 0);
+  }
+
+  /** Runs the loop for `ms` more milliseconds of virtual time. */
+  run(ms) {
+    const end = this.now + ms * 1000;
+    this.endUs = end;
+    while (this.now < end) {
+      this.step();
+      if (!this.busy) this._skipIdle(end);
+    }
+    this._interrupts();
+    this.endUs = Infinity;
+    return this;
+  }
+
+  /** Jumps over whole idle iterations up to the next timer, edge or interrupt. */
+  _skipIdle(end) {
+    let next = this._nextHardwareEvent();
+    for (const tm of this.timers) if (tm.active) next = Math.min(next, (tm.due + 1) * 1000);
+    for (const w of this.watches) if (w.active && w.debounceTime > 0) next = Math.min(next, (w.debounceTime + w.debounceDelay) * 1000);
+    next = Math.min(next, end);
+    if (next <= this.now) return;
+    const n = Math.floor((next - this.now) / this.opt.loopUs);
+    if (n > 0) {
+      this.now += n * this.opt.loopUs;
+      this.stats.iterations += n;
+    }
+  }
+
+  // ---------------------------------------------------------------- Kaluma's globals
+
+  _globals() {
+    const sim = this;
+    const num = (v, name) => {
+      if (typeof v !== 'number') throw new TypeError(`"${name}" argument must be a number`);
+      return v;
+    };
+    const fun = (v, name) => {
+      if (typeof v !== 'function') throw new TypeError(`"${name}" argument must be a function`);
+      return v;
+    };
+    const pins = (p) => (Array.isArray(p) ? p : [num(p, 'pin')]);
+    const addTimer = (fn, delay, repeat) => {
+      fun(fn, 'callback');
+      num(delay, 'delay');
+      const id = sim.nextId++;
+      // km_io_timer_start: due = loop.time + interval, with loop.time the iteration's clock
+      sim.timers.push({ id, fn, due: sim.millis() + Math.floor(delay), interval: Math.floor(delay), repeat, active: true });
+      return id;
+    };
+    const clearTimer = (id) => {
+      num(id, 'id');
+      for (const tm of sim.timers) if (tm.id === id) tm.active = false;
+    };
+    const g = {
+      ...CONSTANTS,
+      pinMode(p, mode = 0) {
+        for (const q of pins(p)) {
+          const pin = sim._pin(q);
+          pin.mode = num(mode, 'mode');
+          pin.out = mode === 1;
+          if (!pin.driven && !pin.out) sim._setLevel(q, mode === 2 ? 1 : 0, sim.now);
+        }
+      },
+      digitalRead(p) {
+        if (Array.isArray(p)) return p.map((q) => sim._pin(q).level);
+        sim._interrupts();
+        return sim._pin(num(p, 'pin')).level;
+      },
+      digitalWrite(p, value) {
+        num(value, 'value');
+        for (const q of pins(p)) sim._setLevel(q, value ? 1 : 0, sim.now);
+      },
+      digitalToggle(p) {
+        for (const q of pins(p)) sim._setLevel(q, sim._pin(q).level ? 0 : 1, sim.now);
+      },
+      analogWrite(p, value = 0.5, frequency = 490) {
+        sim._pwm(num(p, 'pin'), num(value, 'value'), num(frequency, 'frequency'));
+      },
+      setWatch(fn, p, events = 12, debounce = 0) {
+        fun(fn, 'callback');
+        const level = sim._pin(num(p, 'pin')).level;
+        const id = sim.nextId++;
+        sim.watches.push({ id, fn, pin: p, mode: num(events, 'events'), debounceDelay: num(debounce, 'debounce'), debounceTime: 0, lastVal: level, val: level, active: true });
+        return id;
+      },
+      clearWatch(id = 0) {
+        for (const w of sim.watches) if (w.id === id) w.active = false;
+      },
+      attachInterrupt(p, fn, events = 12) {
+        num(p, 'pin');
+        fun(fn, 'callback');
+        num(events, 'events');
+        if ((events & 12) === 0) throw new RangeError('Only RISING, FALLING and CHANGE can be set for interrupt event.');
+        sim.handlers.push({ pin: p, fn, events });
+        sim.irq.set(p, { fn, events, latched: 0, serviceAt: null });
+      },
+      detachInterrupt(p) {
+        num(p, 'pin');
+        sim.irq.delete(p);
+      },
+      enableInterrupts() {
+        sim.irqEnabled = true;
+      },
+      disableInterrupts() {
+        sim.irqEnabled = false;
+        for (const irq of sim.irq.values()) { irq.latched = 0; irq.serviceAt = null; } // dropped, as on the board
+      },
+      setTimeout: (fn, delay) => addTimer(fn, delay, false),
+      setInterval: (fn, delay) => addTimer(fn, delay, true),
+      clearTimeout: clearTimer,
+      clearInterval: clearTimer,
+      delay(ms = 0) {
+        sim.now += num(ms, 'msec') * 1000;
+        sim._interrupts();
+      },
+      delayMicroseconds(us = 0) {
+        sim.now += num(us, 'usec');
+        sim._interrupts();
+      },
+      millis: () => sim.millis(),
+      micros: () => Math.floor(sim.now),
+      print: (...values) => sim._print(values),
+      console: { log: (...values) => sim._print(values), error: (...values) => sim._print(values) },
+      require(name) {
+        throw new Error(`kaluma-sim: built-in module "${name}" is not simulated (the demos use globals only)`);
+      },
+      board: { name: 'pico', LED: 25 },
+      process: { platform: 'rp2', arch: 'cortex-m0-plus', memoryUsage: () => ({ heapTotal: 184312, heapUsed: 0, heapPeak: 0 }) },
+    };
+    return g;
+  }
+}

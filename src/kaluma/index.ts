@@ -1,0 +1,13 @@
+/**
+ * threadsafe/kaluma: sources that feed the threadsafe primitives from Kaluma pins and timers.
+ * A separate entry (dist/threadsafe-kaluma.js, global `threadsafeKaluma`): the core bundle does
+ * not grow. The sources duck-type their target (`set()` or `putSync()`), so this entry needs
+ * nothing from the core. This file only re-exports; each source lives in the file named after it.
+ */
+export { InterruptSource, RING } from './interrupt-source';
+export type { InterruptSourceOptions } from './interrupt-source';
+export { WatchSource } from './watch-source';
+export type { WatchSourceOptions } from './watch-source';
+export { TimerSource } from './timer-source';
+export type { TimerSourceOptions } from './timer-source';
+export type { PutTarget, RecordFn, SetTarget, Target } from './target';

@@ -1,0 +1,82 @@
+/**
+ * Declarations of the Kaluma 1.2.1 globals this project uses (Kaluma ships no typings and
+ * `@types/kaluma` is not on the registry). Values and behaviour from `src/global.c` and
+ * `src/io.c` of Kaluma 1.2.1; see ../shared/platform-facts.md.
+ */
+
+/** Pin level 0. */
+declare const LOW: 0;
+/** Pin level 1. */
+declare const HIGH: 1;
+/** pinMode: input (floating). */
+declare const INPUT: 0;
+/** pinMode: output. */
+declare const OUTPUT: 1;
+/** pinMode: input with the internal pull-up. */
+declare const INPUT_PULLUP: 2;
+/** pinMode: input with the internal pull-down. */
+declare const INPUT_PULLDOWN: 3;
+/** setWatch: while the pin reads 0 (every loop iteration). */
+declare const LOW_LEVEL: 1;
+/** setWatch: while the pin reads 1 (every loop iteration). */
+declare const HIGH_LEVEL: 2;
+/** Edge 1 → 0. */
+declare const FALLING: 4;
+/** Edge 0 → 1. */
+declare const RISING: 8;
+/** Either edge (FALLING | RISING); also what an interrupt reports when both edges latched. */
+declare const CHANGE: 12;
+
+declare function pinMode(pin: number | number[], mode?: number): void;
+declare function digitalRead(pin: number | number[]): number;
+declare function digitalWrite(pin: number | number[], value: number): void;
+declare function digitalToggle(pin: number | number[]): void;
+/** PWM: a square wave of `frequency` Hz (default 490) and duty `value` 0..1 (default 0.5) on `pin`. */
+declare function analogWrite(pin: number, value?: number, frequency?: number): void;
+/**
+ * Polled once per main-loop iteration; the callback runs on the main loop with `(pin)`.
+ * Returns the watch id for `clearWatch`. A callback that throws is removed.
+ */
+declare function setWatch(callback: (pin: number) => void, pin: number, events?: number, debounce?: number): number;
+declare function clearWatch(id: number): void;
+/**
+ * The callback runs INSIDE the GPIO hardware interrupt with `(pin, events)`: it may touch only
+ * primitive variables (no object, call, allocation, `this`, throw). One callback per pin. The
+ * firmware releases the callback once per interrupt without taking a reference: keep your own.
+ * `events` must include RISING or FALLING (RangeError otherwise).
+ */
+declare function attachInterrupt(pin: number, callback: (pin: number, events: number) => void, events?: number): void;
+declare function detachInterrupt(pin: number): void;
+/** Re-enables GPIO interrupts; edges that arrived while disabled are dropped. */
+declare function enableInterrupts(): void;
+declare function disableInterrupts(): void;
+/** Kaluma: `delay` is required (throws without a number); extra arguments are not passed. */
+declare function setTimeout(callback: () => void, delay: number): number;
+/** Keeps its phase: fires in bursts after a stall. A callback that throws stops the interval. */
+declare function setInterval(callback: () => void, delay: number): number;
+/** Throws on `undefined`: only call it with an id. */
+declare function clearTimeout(id: number): void;
+declare function clearInterval(id: number): void;
+/** Busy-waits `ms` milliseconds: the main loop (timers, watches, promise jobs) stops meanwhile. */
+declare function delay(ms: number): void;
+declare function delayMicroseconds(us: number): void;
+/** Milliseconds since boot. */
+declare function millis(): number;
+/** Microseconds since boot. */
+declare function micros(): number;
+declare function print(...values: unknown[]): void;
+
+declare const console: {
+  log(...values: unknown[]): void;
+  error(...values: unknown[]): void;
+};
+
+declare const board: {
+  /** "pico" on the Raspberry Pi Pico. */
+  readonly name: string;
+  /** The on-board LED pin: 25 on the Pico. */
+  readonly LED: number;
+};
+
+/** Built-in modules only (`gpio`, `rp2`, ...): a program must be one self-contained file. */
+declare function require(name: string): any;

@@ -1,0 +1,101 @@
+/**
+ * Internal: how the board sources deliver to a target, by duck typing, so that this entry
+ * needs nothing from the core bundle: a queue (anything with `putSync`) gets items, an
+ * event or flag (anything with `set`) gets `set()`.
+ */
+
+/** Anything with `set()`: a ThreadSafeEvent or ThreadSafeFlag. */
+export interface SetTarget {
+  set(): void;
+}
+
+/** Anything with `putSync(item)`: a ThreadSafeQueue. `full()`/`closed()` are used when present. */
+export interface PutTarget<T> {
+  putSync(item: T): void;
+  full?(): boolean;
+  closed?(): boolean;
+}
+
+/** What a source delivers to. */
+export type Target<T> = SetTarget | PutTarget<T>;
+
+/** Maps an edge or tick to the queued item, on the main loop: `(events, index) => item`. */
+export type RecordFn<T> = (events: number, index: number) => T;
+
+export const SET = 0;
+export const PUT = 1;
+
+/** OFFER results. */
+export const OK = 0;
+export const FULL = 1;
+export const CLOSED = 2;
+
+/** SET or PUT for `target`; throws a TypeError naming `what` for anything else. */
+export function kindOf(target: unknown, what: string): number {
+  const t = target as any;
+  if (t !== null && typeof t === 'object') {
+    if (typeof t.putSync === 'function') return PUT;
+    if (typeof t.set === 'function') return SET;
+  }
+  throw new TypeError(what + ': target must be a ThreadSafeEvent/ThreadSafeFlag (has set()) or a ThreadSafeQueue (has putSync()), got ' + describe(target));
+}
+
+/**
+ * Puts `item` into a queue target without letting a full queue throw: FULL when no slot is
+ * free (nothing changed), CLOSED when the queue is closed, OK when the item is in.
+ */
+export function offer<T>(target: PutTarget<T>, item: T): number {
+  if (typeof target.closed === 'function' && target.closed()) return CLOSED;
+  if (typeof target.full === 'function') {
+    if (target.full()) return FULL;
+    target.putSync(item);
+    return OK;
+  }
+  try {
+    target.putSync(item);
+  } catch (e) {
+    if (e !== null && typeof e === 'object' && (e as any).name === 'QueueFull') return FULL;
+    throw e;
+  }
+  return OK;
+}
+
+/** Checks an optional record function. */
+export function checkRecord(record: unknown, what: string): void {
+  if (record !== undefined && typeof record !== 'function') {
+    throw new TypeError(what + ': options.record must be a function (events, index) => item, got ' + describe(record));
+  }
+}
+
+/** Checks a pin number (a GPIO: integer 0..29 on the RP2040, any integer >= 0 accepted). */
+export function checkPin(pin: unknown, what: string): void {
+  if (typeof pin !== 'number' || !(pin >= 0) || Math.floor(pin) !== pin || pin > 255) {
+    throw new TypeError(what + ': pin must be a GPIO number (an integer 0..255), got ' + describe(pin));
+  }
+}
+
+/** Checks an edge selection: FALLING (4), RISING (8) or CHANGE (12). */
+export function checkEdges(events: unknown, what: string): void {
+  if (events !== 4 && events !== 8 && events !== 12) {
+    throw new TypeError(what + ': options.events must be FALLING (4), RISING (8) or CHANGE (12), got ' + describe(events));
+  }
+}
+
+/** Checks a number of milliseconds (finite, >= 0). */
+export function checkMs(ms: unknown, name: string, what: string): void {
+  if (typeof ms !== 'number') throw new TypeError(what + ': ' + name + ' must be a number of milliseconds, got ' + describe(ms));
+  if (!(ms >= 0) || ms === Infinity) {
+    throw new (typeof RangeError === 'function' ? RangeError : TypeError)(what + ': ' + name + ' must be a finite number >= 0, got ' + ms);
+  }
+}
+
+/** A short description of a bad argument. */
+export function describe(value: unknown): string {
+  if (value === null) return 'null';
+  const t = typeof value;
+  if (t === 'string') return 'the string "' + value + '"';
+  if (t === 'number' || t === 'boolean' || t === 'undefined') return String(value);
+  if (t === 'function') return 'a function';
+  if (Array.isArray(value)) return 'an array';
+  return 'a ' + t;
+}

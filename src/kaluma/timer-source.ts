@@ -1,0 +1,91 @@
+/**
+ * TimerSource: a `setInterval` that sets an event/flag or feeds a queue from the main loop.
+ */
+import { checkMs, checkRecord, CLOSED, describe, FULL, kindOf, offer, PUT, PutTarget, RecordFn, SetTarget, Target } from './target';
+
+/** Options of `new TimerSource(target, periodMs, options)`. */
+export interface TimerSourceOptions<T> {
+  /** Queue targets: maps `(0, tick)` to the item put (default: the tick number, 1, 2, ...). */
+  record?: RecordFn<T>;
+}
+
+/**
+ * A periodic source on the main loop: every `periodMs` a `setInterval` callback calls
+ * `target.set()` or `target.putSync(record(0, tick))` directly (the board's "timer interrupt"
+ * of the MicroPython examples; Kaluma offers no hardware timer interrupt to JS).
+ *
+ * - Latency: Kaluma timers have 1 ms resolution and fire at the first loop iteration after they
+ *   are due (so up to ~1 ms late, and the first period of a timer made by the program's
+ *   top-level code can come up to ~65 ms early); the interval keeps its phase and fires in a
+ *   burst after a stall. A woken task runs when the iteration's promise jobs drain.
+ * - A full queue drops the tick and counts it in `dropped()`; a closed queue stops the source.
+ *
+ * ```js
+ * const evt = new ThreadSafeEvent();
+ * const tick = new TimerSource(evt, 1000); // evt.set() once a second
+ * ```
+ */
+export class TimerSource<T = number> {
+  private _target: any;
+  private _put: boolean;
+  private _record: RecordFn<T> | undefined;
+  private _id: any = null;
+  private _ticks = 0;
+  private _dropped = 0;
+  private _cb: () => void;
+
+  /** Starts at once; throws TypeError naming a bad target, periodMs or record, RangeError for a negative period. */
+  constructor(target: Target<T>, periodMs: number, options?: TimerSourceOptions<T>) {
+    const what = 'TimerSource';
+    const kind = kindOf(target, what);
+    checkMs(periodMs, 'periodMs', what);
+    if (options !== undefined && (options === null || typeof options !== 'object')) {
+      throw new TypeError(what + ': options must be an object like { record }, got ' + describe(options));
+    }
+    const o: TimerSourceOptions<T> = options === undefined ? {} : options;
+    checkRecord(o.record, what);
+    this._target = target;
+    this._put = kind === PUT;
+    this._record = o.record;
+    const self = this;
+    this._cb = function () {
+      self._fire();
+    };
+    this._id = setInterval(this._cb, periodMs);
+  }
+
+  /** Periods elapsed so far (including dropped ticks). */
+  ticks(): number {
+    return this._ticks;
+  }
+
+  /** Ticks a full queue could not take. */
+  dropped(): number {
+    return this._dropped;
+  }
+
+  /** True until `stop()`. */
+  running(): boolean {
+    return this._id !== null;
+  }
+
+  /** Stops the interval; calling it twice does nothing. */
+  stop(): void {
+    if (this._id === null) return;
+    clearInterval(this._id);
+    this._id = null;
+  }
+
+  private _fire(): void {
+    if (this._id === null) return;
+    const tick = ++this._ticks;
+    if (!this._put) {
+      (this._target as SetTarget).set();
+      return;
+    }
+    const item = this._record === undefined ? (tick as any as T) : this._record(0, tick);
+    const res = offer(this._target as PutTarget<T>, item);
+    if (res === FULL) this._dropped++;
+    else if (res === CLOSED) this.stop();
+  }
+}
