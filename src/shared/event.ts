@@ -1,0 +1,158 @@
+/**
+ * ThreadSafeEvent over a SharedArrayBuffer: any thread sets, tasks and workers of any thread wait.
+ */
+import { TimeoutError } from '../errors';
+import { addWaiter, checkOptions, RESOLVED, rejectWaiter, resolveWaiter, WaitList, WaitOptions } from '../waiters';
+import { ClosedError } from './errors';
+import { blockDeadline, holdUntilSettled, KIND_EVENT, openHandle, sleepWhile, W_CLOSED, whenChanged, writeHeader } from './memory';
+
+/** What `evt.share()` returns: post it to a worker and call `ThreadSafeEvent.from(handle)` there. */
+export interface SharedEventHandle {
+  readonly kind: 'ThreadSafeEvent';
+  readonly buffer: SharedArrayBuffer;
+}
+
+const W_STATE = 5; // 1 between set() and clear()
+const W_BELL = 6; // bumped by every set() (and close()): a waiter returns once it moved
+const EVENT_BYTES = 64;
+
+/**
+ * An event in shared memory: any thread sets or clears it, any number of async tasks on any
+ * thread `await evt.wait()`, and a worker may also block in `evt.waitSync()`.
+ *
+ * How it works: two words, STATE (set or not) and BELL (a counter). `set()` stores
+ * STATE = 1, THEN bumps BELL and notifies; a waiter reads BELL, THEN STATE: if set it returns,
+ * else it sleeps until BELL differs from what it read. Because STATE is stored before BELL
+ * moves, a waiter that read the new BELL also sees STATE = 1, so a set is never lost; and
+ * because a waiter returns on the BELL change rather than on STATE, `set(); clear()` still
+ * wakes every task that was waiting at the moment of the set (the core's semantics).
+ *
+ * - A set before the wait is not lost: `wait()` returns at once while the event is set.
+ * - `wait({ signal, timeout })` cancels that waiter alone (`AbortError`/`TimeoutError`).
+ * - `close()` (either thread, or `watchWorker` on worker exit) makes every current and later
+ *   wait throw/reject `ClosedError`, so nobody waits for a thread that is gone.
+ * - An async wait holds Node's event loop open until it settles.
+ *
+ * ```js
+ * const evt = new ThreadSafeEvent();
+ * watchWorker(new Worker('./w.mjs', { workerData: evt.share() }), evt);
+ * await evt.wait(); // w.mjs: ThreadSafeEvent.from(workerData).set();
+ * ```
+ */
+export class ThreadSafeEvent {
+  private _w!: Int32Array;
+  private _waiters!: WaitList;
+  private _armed!: boolean;
+  private _onBell!: () => void;
+
+  /** A new, clear event. Allocates one 64-byte SharedArrayBuffer. */
+  constructor() {
+    const w = new Int32Array(new SharedArrayBuffer(EVENT_BYTES));
+    writeHeader(w, KIND_EVENT, 0, 0);
+    this._init(w);
+  }
+
+  /** Rebuilds, in this thread, the event whose `share()` handle was posted here; TypeError/RangeError for anything else. */
+  static from(handle: SharedEventHandle): ThreadSafeEvent {
+    const e = Object.create(ThreadSafeEvent.prototype) as ThreadSafeEvent;
+    e._init(openHandle(handle, KIND_EVENT, 'ThreadSafeEvent.from', eventBytes));
+    return e;
+  }
+
+  private _init(w: Int32Array): void {
+    this._w = w;
+    this._waiters = new WaitList();
+    this._armed = false;
+    this._onBell = () => this._serve();
+  }
+
+  /** The handle to post to another thread: `{ kind, buffer }`. */
+  share(): SharedEventHandle {
+    return { kind: 'ThreadSafeEvent', buffer: this._w.buffer as SharedArrayBuffer };
+  }
+
+  /**
+   * Resolves when the event is set (at once if it is); rejects with `ClosedError` after
+   * `close()`, `AbortError`/`TimeoutError` per `options`. Holds the event loop open meanwhile.
+   */
+  wait(options?: WaitOptions): Promise<void> {
+    checkOptions(options, 'ThreadSafeEvent.wait');
+    const w = this._w;
+    const bell = Atomics.load(w, W_BELL); // BELL first, then STATE: see How it works
+    if (Atomics.load(w, W_STATE) !== 0) return RESOLVED;
+    if (Atomics.load(w, W_CLOSED) !== 0) return Promise.reject(new ClosedError('ThreadSafeEvent.wait: the event is closed'));
+    const p = addWaiter(this._waiters, bell, options);
+    if (!this._armed) this._serve();
+    return holdUntilSettled(p);
+  }
+
+  /**
+   * Worker only: blocks until the event is set (returns at once if it is), at most `timeout`
+   * ms (then `TimeoutError`); throws `ClosedError` after `close()`, TypeError on the main thread.
+   */
+  waitSync(timeout?: number): void {
+    const deadline = blockDeadline(true, timeout, 'ThreadSafeEvent.waitSync');
+    const w = this._w;
+    const bell = Atomics.load(w, W_BELL);
+    if (Atomics.load(w, W_STATE) !== 0) return;
+    for (;;) {
+      if (Atomics.load(w, W_CLOSED) !== 0) throw new ClosedError('ThreadSafeEvent.waitSync: the event is closed');
+      if (Atomics.load(w, W_BELL) !== bell) return; // a set() since we looked
+      if (!sleepWhile(w, W_BELL, bell, deadline)) throw new TimeoutError('ThreadSafeEvent.waitSync: not set within ' + timeout + ' ms');
+    }
+  }
+
+  /** Sets the event and wakes every waiter of every thread; never allocates. */
+  set(): void {
+    const w = this._w;
+    Atomics.store(w, W_STATE, 1); // 1. record: later waits return at once
+    Atomics.add(w, W_BELL, 1); // 2. then ring: waiters that read the old BELL return
+    Atomics.notify(w, W_BELL);
+  }
+
+  /** Clears the event so that later waits wait; waiters already rung by a `set()` still return. */
+  clear(): void {
+    Atomics.store(this._w, W_STATE, 0);
+  }
+
+  /** Ends the event for all threads: current and later waits fail with `ClosedError`. Twice does nothing. */
+  close(): void {
+    const w = this._w;
+    if (Atomics.exchange(w, W_CLOSED, 1) !== 0) return;
+    Atomics.add(w, W_BELL, 1);
+    Atomics.notify(w, W_BELL);
+  }
+
+  /** True between `set()` and `clear()`. */
+  isSet(): boolean {
+    return Atomics.load(this._w, W_STATE) !== 0;
+  }
+
+  /** True once `close()` was called (by either thread or `watchWorker`). */
+  closed(): boolean {
+    return Atomics.load(this._w, W_CLOSED) !== 0;
+  }
+
+  /** Async pump: settles the waiters whose BELL moved, then sleeps on BELL for the rest. */
+  private _serve(): void {
+    const w = this._w;
+    this._armed = false;
+    const bell = Atomics.load(w, W_BELL);
+    const closed = Atomics.load(w, W_CLOSED) !== 0;
+    let x = this._waiters.head;
+    while (x !== null) {
+      const next = x.next;
+      if (closed) rejectWaiter(x, new ClosedError('ThreadSafeEvent.wait: the event was closed'));
+      else if (x.value !== bell) resolveWaiter(x, undefined);
+      x = next;
+    }
+    if (this._waiters.head !== null) {
+      this._armed = true;
+      whenChanged(w, W_BELL, bell, this._onBell);
+    }
+  }
+}
+
+function eventBytes(): number {
+  return EVENT_BYTES;
+}

@@ -1,0 +1,16 @@
+/**
+ * threadsafe/shared: the three primitives in shared memory, for Node's worker_threads.
+ * Node only (ES2020); not part of the board bundle dist/threadsafe.js. This file only re-exports.
+ */
+export { ThreadSafeQueue } from './queue';
+export type { SharedQueueHandle, SlotType } from './queue';
+export { ThreadSafeEvent } from './event';
+export type { SharedEventHandle } from './event';
+export { ThreadSafeFlag } from './flag';
+export type { SharedFlagHandle } from './flag';
+export { attach, watchWorker } from './worker';
+export type { Closable, SharedHandle, WorkerLike } from './worker';
+export { ClosedError } from './errors';
+export { forcePolling as _forcePolling, POLL_MS } from './memory';
+export { AbortError, FlagInUse, QueueClosed, QueueEmpty, QueueFull, TimeoutError } from '../errors';
+export type { WaitOptions } from '../waiters';

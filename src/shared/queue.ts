@@ -1,0 +1,464 @@
+/**
+ * ThreadSafeQueue over a SharedArrayBuffer: one thread produces, another consumes, numbers only.
+ */
+import { QueueClosed, QueueEmpty, QueueFull, TimeoutError } from '../errors';
+import { addWaiter, checkOptions, describe, RESOLVED, rejectWaiter, resolveWaiter, WaitList, WaitOptions } from '../waiters';
+import {
+  blockDeadline, holdUntilSettled, KIND_QUEUE, openHandle, sleepWhile, W_CLOSED, W_SLOTS, W_TYPE, whenChanged, writeHeader,
+} from './memory';
+
+/** What a slot holds: `'int32'` and `'uint32'` integers, or any JS number as `'float64'`. */
+export type SlotType = 'int32' | 'uint32' | 'float64';
+
+/** What `q.share()` returns: post it to a worker and call `ThreadSafeQueue.from(handle)` there. */
+export interface SharedQueueHandle {
+  readonly kind: 'ThreadSafeQueue';
+  readonly buffer: SharedArrayBuffer;
+  readonly slots: number;
+  readonly type: SlotType;
+}
+
+// Control words (Int32 indices). The producer's words and the consumer's words sit on separate
+// 64-byte lines so that the two threads do not bounce one cache line on every item.
+const W_WI = 16; // write index: next slot the producer fills           (written by the producer)
+const W_DATA_BELL = 17; // bumped to wake a sleeping consumer              (producer, close())
+const W_PUT_WAITING = 18; // 1 while the producer sleeps or is about to     (producer)
+const W_RI = 32; // read index: next slot the consumer takes             (written by the consumer)
+const W_SPACE_BELL = 33; // bumped to wake a sleeping producer            (consumer, close())
+const W_GET_WAITING = 34; // 1 while the consumer sleeps or is about to     (consumer)
+/** Bytes before the slots: the header line, the producer's line, the consumer's line. */
+const SLOTS_OFFSET = 192;
+/** The most slots a queue may have (indices stay far from the Int32 range). */
+const MAX_SLOTS = 1 << 27;
+
+const TYPES: SlotType[] = ['int32', 'uint32', 'float64'];
+const CTORS = [Int32Array, Uint32Array, Float64Array];
+
+// How a waiting getter wants its item: as is (`get()`) or as an iterator result (`next()`).
+const AS_ITEM = 0;
+const AS_RESULT = 1;
+
+/**
+ * A queue of numbers in shared memory between two threads (`worker_threads`), with the core
+ * ThreadSafeQueue's API plus blocking `getSync(true)`/`putSync(x, true)` inside a worker.
+ *
+ * How it works: N slots (a typed array) and the indices live in one SharedArrayBuffer.
+ * `wi` (next slot to write) has one writer, the producer; `ri` (next slot to read) has one
+ * writer, the consumer; the ring is empty when they are equal and full when `wi + 1 === ri`
+ * (mod N), so N slots hold N-1 items and no shared counter is needed. Publish order: the
+ * producer writes the slot, THEN `Atomics.store`s `wi`; the consumer `Atomics.load`s `wi`,
+ * THEN reads the slot, THEN `Atomics.store`s `ri`; the producer reuses a slot only after it
+ * `Atomics.load`s an `ri` past it. Atomics are sequentially consistent, so a thread that sees
+ * an index also sees every slot write made before that index was stored.
+ * A side that finds the ring empty/full stores 1 in its "waiting" word, re-checks, then sleeps
+ * on a bell word (Atomics.wait in a worker, Atomics.waitAsync for the async methods); the
+ * other side, after publishing, loads that waiting word and if it is 1 bumps the bell and
+ * notifies. Either the sleeper's re-check sees the new index or the publisher sees the
+ * waiting word (both are seq_cst), so no wake-up is lost, and no one polls.
+ *
+ * - One producer thread and one consumer thread (either may be the main thread). Each thread
+ *   rebuilds its own object: `ThreadSafeQueue.from(q.share())`.
+ * - Items are numbers of the slot type: a non-number throws TypeError, a fraction or an
+ *   out-of-range integer for 'int32'/'uint32' throws RangeError. Send objects another way.
+ * - `putSync()` throws `QueueFull`, `getSync()` `QueueEmpty`; with `block=true` (workers only;
+ *   the main thread gets a TypeError) they sleep instead, `timeout` ms at most (then
+ *   `TimeoutError`).
+ * - `close()` from either thread ends the stream: puts throw/reject `QueueClosed`, the
+ *   consumer drains what is queued and then `for await` ends and `get()`/`getSync()` throw
+ *   `QueueClosed`; sleeping and awaiting partners wake. `watchWorker(worker, q)` closes the
+ *   queue when the worker exits, so a crashed worker cannot leave the other side waiting.
+ * - An async wait holds Node's event loop open until it settles (Atomics.waitAsync alone does
+ *   not), so `await q.get()` as a program's last work does not exit early.
+ *
+ * ```js
+ * const q = new ThreadSafeQueue(16, 'int32');            // main thread: 16 slots, 15 items
+ * watchWorker(new Worker('./w.mjs', { workerData: q.share() }), q);
+ * for await (const x of q) console.log(x);                // ends when the worker closes q or exits
+ * // w.mjs: const q = ThreadSafeQueue.from(workerData);
+ * //        for (let i = 0; i < 100; i++) q.putSync(i, true); q.close();
+ * ```
+ */
+export class ThreadSafeQueue implements AsyncIterator<number> {
+  /** How often a get/put on this object found the queue empty/full and had to wait (blocking or async). */
+  readonly stats!: { getWaits: number; putWaits: number };
+  private _w!: Int32Array;
+  private _s!: Int32Array | Uint32Array | Float64Array;
+  private _n!: number;
+  private _type!: number;
+  // Caches of the other side's index, refreshed only when the ring looks full/empty. A stale
+  // value is safe (the other index only moves forward) as long as this object made the last
+  // move of its own index (`_wiMine`/`_riMine`); otherwise the cache is reloaded.
+  private _riSeen!: number;
+  private _wiSeen!: number;
+  private _wiMine!: number;
+  private _riMine!: number;
+  private _getters!: WaitList;
+  private _putters!: WaitList;
+  private _getArmed!: boolean;
+  private _putArmed!: boolean;
+  private _onData!: () => void;
+  private _onSpace!: () => void;
+
+  /**
+   * A new queue of `slots` (2 … 2^27) slots of `type` (default 'float64'); holds slots-1 items.
+   * Throws TypeError/RangeError naming the bad argument. Allocates one SharedArrayBuffer of
+   * 192 + slots × (4 or 8) bytes.
+   */
+  constructor(slots: number, type: SlotType = 'float64') {
+    if (typeof slots !== 'number') throw new TypeError('ThreadSafeQueue: slots must be a number, got ' + describe(slots));
+    if (!Number.isInteger(slots) || slots < 2 || slots > MAX_SLOTS) {
+      throw new RangeError('ThreadSafeQueue: slots must be an integer from 2 to ' + MAX_SLOTS + ' (N slots hold N-1 items), got ' + slots);
+    }
+    const t = TYPES.indexOf(type);
+    if (t < 0) throw new TypeError("ThreadSafeQueue: type must be 'int32', 'uint32' or 'float64', got " + describe(type));
+    const buffer = new SharedArrayBuffer(SLOTS_OFFSET + slots * CTORS[t].BYTES_PER_ELEMENT);
+    const w = new Int32Array(buffer);
+    writeHeader(w, KIND_QUEUE, t + 1, slots);
+    this._init(w);
+  }
+
+  /**
+   * Rebuilds, in this thread, the queue whose `share()` handle was posted here. Throws
+   * TypeError for anything but such a handle (or another kind's), RangeError for a buffer
+   * whose size does not match its header.
+   */
+  static from(handle: SharedQueueHandle): ThreadSafeQueue {
+    const w = openHandle(handle, KIND_QUEUE, 'ThreadSafeQueue.from', queueBytes);
+    const q = Object.create(ThreadSafeQueue.prototype) as ThreadSafeQueue;
+    q._init(w);
+    const h = handle as any;
+    if ((h.slots !== undefined && h.slots !== q._n) || (h.type !== undefined && h.type !== TYPES[q._type])) {
+      throw new RangeError('ThreadSafeQueue.from: handle says ' + h.slots + ' ' + h.type + ' slots but its buffer holds ' + q._n + ' ' + TYPES[q._type] + ' slots');
+    }
+    return q;
+  }
+
+  private _init(w: Int32Array): void {
+    const t = w[W_TYPE] - 1;
+    (this as any).stats = { getWaits: 0, putWaits: 0 };
+    this._w = w;
+    this._n = w[W_SLOTS];
+    this._type = t;
+    this._s = new CTORS[t](w.buffer as any, SLOTS_OFFSET, this._n);
+    this._riSeen = this._wiSeen = 0;
+    this._wiMine = this._riMine = -1;
+    this._getters = new WaitList();
+    this._putters = new WaitList();
+    this._getArmed = this._putArmed = false;
+    this._onData = () => this._serveGetters();
+    this._onSpace = () => this._servePutters();
+  }
+
+  /** The handle to post to another thread (structured-clonable): `{ kind, buffer, slots, type }`. */
+  share(): SharedQueueHandle {
+    return { kind: 'ThreadSafeQueue', buffer: this._w.buffer as SharedArrayBuffer, slots: this._n, type: TYPES[this._type] };
+  }
+
+  // ---- waiting methods ------------------------------------------------------------------------
+
+  /**
+   * Resolves with the next item, waiting (without polling) while the queue is empty; rejects
+   * with `QueueClosed` once a closed queue is drained, `AbortError`/`TimeoutError` per
+   * `options` (then no item is taken). Holds the event loop open while it waits.
+   */
+  get(options?: WaitOptions): Promise<number> {
+    checkOptions(options, 'ThreadSafeQueue.get');
+    if (this._getters.head === null) {
+      const x = this._poll();
+      if (x !== undefined) return Promise.resolve(x);
+      if (Atomics.load(this._w, W_CLOSED) !== 0) {
+        const y = this._poll(); // an item put just before close() still comes first
+        if (y !== undefined) return Promise.resolve(y);
+        return Promise.reject(new QueueClosed('ThreadSafeQueue.get: the queue is closed and empty'));
+      }
+    }
+    return this._waitGet(AS_ITEM, options);
+  }
+
+  /**
+   * Async-iterator step: `{ value, done: false }` with the next item, or `{ done: true }` once
+   * a closed queue is drained; `for await (const x of q)` calls it.
+   */
+  next(): Promise<IteratorResult<number>> {
+    if (this._getters.head === null) {
+      const x = this._poll();
+      if (x !== undefined) return Promise.resolve({ value: x, done: false });
+      if (Atomics.load(this._w, W_CLOSED) !== 0) {
+        const y = this._poll(); // an item put just before close() still comes first
+        if (y !== undefined) return Promise.resolve({ value: y, done: false });
+        return Promise.resolve({ value: undefined as any, done: true });
+      }
+    }
+    return this._waitGet(AS_RESULT, undefined);
+  }
+
+  /**
+   * Puts `item`, waiting (without polling) while the queue is full; rejects with `QueueClosed`
+   * if the queue is or becomes closed first, `AbortError`/`TimeoutError` per `options` (then
+   * the item is not put). Throws TypeError/RangeError for an item the slots cannot hold.
+   */
+  put(item: number, options?: WaitOptions): Promise<void> {
+    checkOptions(options, 'ThreadSafeQueue.put');
+    this._check(item, 'ThreadSafeQueue.put');
+    if (Atomics.load(this._w, W_CLOSED) !== 0) return Promise.reject(new QueueClosed('ThreadSafeQueue.put: the queue is closed'));
+    if (this._putters.head === null && this._push(item)) return RESOLVED;
+    this.stats.putWaits++;
+    const p = addWaiter(this._putters, item, options);
+    if (!this._putArmed) this._servePutters();
+    return holdUntilSettled(p);
+  }
+
+  // ---- non-waiting twins (blocking in a worker) -----------------------------------------------
+
+  /**
+   * Puts `item` now. Throws `QueueFull` when no slot is free (or async puts of this thread are
+   * still waiting: it does not overtake them), `QueueClosed` after `close()`, TypeError/
+   * RangeError for a bad item. With `block=true` (worker only) it sleeps until a slot is free,
+   * at most `timeout` ms (then `TimeoutError`); closing wakes it with `QueueClosed`.
+   */
+  putSync(item: number, block?: boolean, timeout?: number): void {
+    const deadline = blockDeadline(block, timeout, 'ThreadSafeQueue.putSync');
+    this._check(item, 'ThreadSafeQueue.putSync');
+    const w = this._w;
+    for (;;) {
+      if (Atomics.load(w, W_CLOSED) !== 0) throw new QueueClosed('ThreadSafeQueue.putSync: the queue is closed');
+      if (this._putters.head === null && this._push(item)) return;
+      if (deadline < 0) throw new QueueFull('ThreadSafeQueue.putSync: the queue is full (' + (this._n - 1) + ' items)');
+      if (this._putters.head !== null) throw new QueueFull('ThreadSafeQueue.putSync: async puts of this thread are still waiting');
+      this.stats.putWaits++;
+      // Announce, re-check, sleep: see "How it works" (the producer's half of the handshake).
+      const seen = Atomics.load(w, W_SPACE_BELL);
+      Atomics.store(w, W_PUT_WAITING, 1);
+      if (!this._hasSpace() && Atomics.load(w, W_CLOSED) === 0 && !sleepWhile(w, W_SPACE_BELL, seen, deadline)) {
+        Atomics.store(w, W_PUT_WAITING, 0);
+        throw new TimeoutError('ThreadSafeQueue.putSync: no slot came free within ' + timeout + ' ms');
+      }
+      if (this._putters.head === null) Atomics.store(w, W_PUT_WAITING, 0);
+    }
+  }
+
+  /**
+   * Takes the oldest item now. Throws `QueueEmpty` when there is none (or async gets of this
+   * thread are waiting for it), `QueueClosed` once a closed queue is drained. With
+   * `block=true` (worker only) it sleeps until an item comes, at most `timeout` ms (then
+   * `TimeoutError`); closing wakes it with `QueueClosed`.
+   */
+  getSync(block?: boolean, timeout?: number): number {
+    const deadline = blockDeadline(block, timeout, 'ThreadSafeQueue.getSync');
+    const w = this._w;
+    for (;;) {
+      if (this._getters.head !== null) {
+        throw new QueueEmpty('ThreadSafeQueue.getSync: async gets of this thread are waiting for the next item');
+      }
+      const x = this._poll();
+      if (x !== undefined) return x;
+      // Closed is read after the ring was found empty; items put before close() are still
+      // taken (close() happens after the producer's last put), so re-poll once to be sure.
+      if (Atomics.load(w, W_CLOSED) !== 0) {
+        const y = this._poll();
+        if (y !== undefined) return y;
+        throw new QueueClosed('ThreadSafeQueue.getSync: the queue is closed and empty');
+      }
+      if (deadline < 0) throw new QueueEmpty('ThreadSafeQueue.getSync: the queue is empty');
+      this.stats.getWaits++;
+      // Announce, re-check, sleep: the consumer's half of the handshake.
+      const seen = Atomics.load(w, W_DATA_BELL);
+      Atomics.store(w, W_GET_WAITING, 1);
+      if (!this._hasData() && Atomics.load(w, W_CLOSED) === 0 && !sleepWhile(w, W_DATA_BELL, seen, deadline)) {
+        Atomics.store(w, W_GET_WAITING, 0);
+        throw new TimeoutError('ThreadSafeQueue.getSync: no item came within ' + timeout + ' ms');
+      }
+      if (this._getters.head === null) Atomics.store(w, W_GET_WAITING, 0);
+    }
+  }
+
+  /**
+   * Ends the stream, from either thread: later puts throw `QueueClosed`, waiting puts (async
+   * or blocked) fail with it, the consumer takes what is queued and then `for await` ends
+   * and gets throw/reject `QueueClosed`. Wakes every sleeper and awaiter of both threads.
+   * Closing twice does nothing.
+   */
+  close(): void {
+    const w = this._w;
+    if (Atomics.exchange(w, W_CLOSED, 1) !== 0) return;
+    // closed is stored before the bells move: a woken side always sees it.
+    Atomics.add(w, W_DATA_BELL, 1);
+    Atomics.add(w, W_SPACE_BELL, 1);
+    Atomics.notify(w, W_DATA_BELL);
+    Atomics.notify(w, W_SPACE_BELL);
+  }
+
+  // ---- queries -------------------------------------------------------------------------------
+
+  /** The number of items queued (0 … N-1); may be stale by the time the caller reads it. */
+  qsize(): number {
+    const n = Atomics.load(this._w, W_WI) - Atomics.load(this._w, W_RI);
+    return n < 0 ? n + this._n : n;
+  }
+
+  /** True when no item is queued (may be stale: the producer may put right after). */
+  empty(): boolean {
+    return Atomics.load(this._w, W_WI) === Atomics.load(this._w, W_RI);
+  }
+
+  /** True when N-1 items are queued (may be stale: the consumer may take right after). */
+  full(): boolean {
+    const next = Atomics.load(this._w, W_WI) + 1;
+    return (next === this._n ? 0 : next) === Atomics.load(this._w, W_RI);
+  }
+
+  /** The most items the queue holds: slots minus one. */
+  maxsize(): number {
+    return this._n - 1;
+  }
+
+  /** True once either thread called `close()` (or `watchWorker` did). */
+  closed(): boolean {
+    return Atomics.load(this._w, W_CLOSED) !== 0;
+  }
+
+  // ---- private helpers -----------------------------------------------------------------------
+
+  /** Producer: writes `item` and publishes it; false when the ring is full. */
+  private _push(item: number): boolean {
+    const w = this._w;
+    const wi = Atomics.load(w, W_WI);
+    if (wi !== this._wiMine) this._riSeen = Atomics.load(w, W_RI); // another object produced: the cache is not ours
+    const next = wi + 1 === this._n ? 0 : wi + 1;
+    if (next === this._riSeen && next === (this._riSeen = Atomics.load(w, W_RI))) return false;
+    this._s[wi] = item; // 1. fill the free slot (a plain write, made visible by the store below)
+    Atomics.store(w, W_WI, next); // 2. PUBLISH: from here the consumer may read the slot
+    this._wiMine = next;
+    // 3. a consumer that announced it sleeps gets a ring (loaded after the publish: see How it works)
+    if (Atomics.load(w, W_GET_WAITING) !== 0) {
+      Atomics.add(w, W_DATA_BELL, 1);
+      Atomics.notify(w, W_DATA_BELL);
+    }
+    return true;
+  }
+
+  /** Consumer: takes the oldest item and releases its slot; undefined when the ring is empty. */
+  private _poll(): number | undefined {
+    const w = this._w;
+    const ri = Atomics.load(w, W_RI);
+    if (ri !== this._riMine) this._wiSeen = Atomics.load(w, W_WI);
+    if (ri === this._wiSeen && ri === (this._wiSeen = Atomics.load(w, W_WI))) return undefined;
+    const item = this._s[ri]; // 1. read the slot: written before the wi store we loaded
+    const next = ri + 1 === this._n ? 0 : ri + 1;
+    Atomics.store(w, W_RI, next); // 2. RELEASE: from here the producer may overwrite the slot
+    this._riMine = next;
+    if (Atomics.load(w, W_PUT_WAITING) !== 0) {
+      Atomics.add(w, W_SPACE_BELL, 1);
+      Atomics.notify(w, W_SPACE_BELL);
+    }
+    return item;
+  }
+
+  private _hasData(): boolean {
+    return Atomics.load(this._w, W_RI) !== Atomics.load(this._w, W_WI);
+  }
+
+  private _hasSpace(): boolean {
+    const next = Atomics.load(this._w, W_WI) + 1;
+    return (next === this._n ? 0 : next) !== Atomics.load(this._w, W_RI);
+  }
+
+  private _waitGet(mode: number, options: WaitOptions | undefined): Promise<any> {
+    this.stats.getWaits++;
+    const p = addWaiter(this._getters, mode, options);
+    if (!this._getArmed) this._serveGetters();
+    return holdUntilSettled(p);
+  }
+
+  /** Async consumer pump: hands items to waiting gets in order; sleeps on the data bell when empty. */
+  private _serveGetters(): void {
+    const w = this._w;
+    this._getArmed = false;
+    for (;;) {
+      const head = this._getters.head;
+      if (head === null) {
+        Atomics.store(w, W_GET_WAITING, 0);
+        return;
+      }
+      const seen = Atomics.load(w, W_DATA_BELL); // read before the checks: a later ring changes it
+      let x = this._poll();
+      if (x === undefined) {
+        Atomics.store(w, W_GET_WAITING, 1); // announce, then re-check
+        x = this._poll();
+      }
+      if (x !== undefined) {
+        resolveWaiter(head, head.value === AS_RESULT ? { value: x, done: false } : x);
+        continue;
+      }
+      if (Atomics.load(w, W_CLOSED) !== 0) {
+        if (this._hasData()) continue; // items put before close() come first
+        if (head.value === AS_RESULT) resolveWaiter(head, { value: undefined, done: true });
+        else rejectWaiter(head, new QueueClosed('ThreadSafeQueue.get: the queue was closed'));
+        continue;
+      }
+      this._getArmed = true;
+      whenChanged(w, W_DATA_BELL, seen, this._onData);
+      return;
+    }
+  }
+
+  /** Async producer pump: moves waiting puts into the ring in order; sleeps on the space bell when full. */
+  private _servePutters(): void {
+    const w = this._w;
+    this._putArmed = false;
+    for (;;) {
+      const head = this._putters.head;
+      if (head === null) {
+        Atomics.store(w, W_PUT_WAITING, 0);
+        return;
+      }
+      if (Atomics.load(w, W_CLOSED) !== 0) {
+        rejectWaiter(head, new QueueClosed('ThreadSafeQueue.put: the queue was closed before the item could be put'));
+        continue;
+      }
+      const seen = Atomics.load(w, W_SPACE_BELL);
+      let ok = this._push(head.value);
+      if (!ok) {
+        Atomics.store(w, W_PUT_WAITING, 1);
+        ok = this._push(head.value);
+      }
+      if (ok) {
+        resolveWaiter(head, undefined);
+        continue;
+      }
+      if (Atomics.load(w, W_CLOSED) !== 0) continue;
+      this._putArmed = true;
+      whenChanged(w, W_SPACE_BELL, seen, this._onSpace);
+      return;
+    }
+  }
+
+  /** Throws unless the slots hold `item` exactly. */
+  private _check(item: unknown, method: string): void {
+    if (typeof item !== 'number') {
+      throw new TypeError(method + ': item must be a number (the queue holds ' + TYPES[this._type] + ' slots), got ' + describe(item));
+    }
+    if (this._type === 2) return; // float64 holds every number
+    const lo = this._type === 0 ? -2147483648 : 0;
+    const hi = this._type === 0 ? 2147483647 : 4294967295;
+    if (!Number.isInteger(item) || item < lo || item > hi) {
+      throw new RangeError(method + ': item ' + item + ' does not fit a ' + TYPES[this._type] + ' slot (integers ' + lo + ' … ' + hi + ')');
+    }
+  }
+}
+
+ThreadSafeQueue.prototype[Symbol.asyncIterator] = function (this: ThreadSafeQueue) {
+  return this;
+};
+
+export interface ThreadSafeQueue {
+  /** `for await (const x of q)`: the queue is its own async iterator (see `next()`). */
+  [Symbol.asyncIterator](): ThreadSafeQueue;
+}
+
+function queueBytes(w: Int32Array): number {
+  const t = w[W_TYPE] - 1;
+  const n = w[W_SLOTS];
+  if (t < 0 || t >= CTORS.length || !(n >= 2 && n <= MAX_SLOTS)) return -1;
+  return SLOTS_OFFSET + n * CTORS[t].BYTES_PER_ELEMENT;
+}
