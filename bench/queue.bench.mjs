@@ -7,7 +7,7 @@
 // Each candidate is first checked to deliver every item, in order, once; then timed.
 // Also: the synchronous pair putSync+getSync against Array push+shift (no waiting at all).
 import { pushable } from 'it-pushable';
-import { interleave, loadLibrary, median, now } from './util.mjs';
+import { interleave, loadLibrary, median, now, percentile } from './util.mjs';
 
 export const title = 'Queue throughput: producer in setImmediate bursts, consumer in an async loop';
 
@@ -41,13 +41,14 @@ const CANDIDATES = [
     name: 'ThreadSafeQueue, for await',
     ours: true,
     form: 'for await',
-    make(total) {
+    make(total, onItem = null) {
       const q = new ThreadSafeQueue(new Array(SLOTS));
       const done = (async () => {
         let expect = 0;
         for await (const x of q) {
           if (x !== expect) throw new Error(`ThreadSafeQueue for await: got ${x}, expected ${expect}`);
           expect++;
+          if (onItem !== null) onItem();
         }
         return expect;
       })();
@@ -58,7 +59,7 @@ const CANDIDATES = [
     name: 'ThreadSafeQueue, await q.get()',
     ours: true,
     form: 'get',
-    make(total) {
+    make(total, onItem = null) {
       const q = new ThreadSafeQueue(new Array(SLOTS));
       const done = (async () => {
         let expect = 0;
@@ -66,6 +67,7 @@ const CANDIDATES = [
           const x = await q.get();
           if (x !== expect) throw new Error(`ThreadSafeQueue get: got ${x}, expected ${expect}`);
           expect++;
+          if (onItem !== null) onItem();
         }
         return expect;
       })();
@@ -75,7 +77,7 @@ const CANDIDATES = [
   {
     name: 'hand-written array+shift+resolver, await get()',
     form: 'get',
-    make(total) {
+    make(total, onItem = null) {
       const q = new ArrayQueue();
       const done = (async () => {
         let expect = 0;
@@ -83,6 +85,7 @@ const CANDIDATES = [
           const x = await q.get();
           if (x !== expect) throw new Error(`array queue: got ${x}, expected ${expect}`);
           expect++;
+          if (onItem !== null) onItem();
         }
         return expect;
       })();
@@ -92,7 +95,7 @@ const CANDIDATES = [
   {
     name: 'hand-written array queue, for await over an async generator',
     form: 'for await',
-    make(total) {
+    make(total, onItem = null) {
       const q = new ArrayQueue();
       async function* items() {
         for (;;) yield await q.get();
@@ -101,6 +104,7 @@ const CANDIDATES = [
         let expect = 0;
         for await (const x of items()) {
           if (x !== expect) throw new Error(`array queue generator: got ${x}, expected ${expect}`);
+          if (onItem !== null) onItem();
           if (++expect === total) break;
         }
         return expect;
@@ -111,13 +115,14 @@ const CANDIDATES = [
   {
     name: 'it-pushable 3, for await',
     form: 'for await',
-    make(total) {
+    make(total, onItem = null) {
       const q = pushable({ objectMode: true });
       const done = (async () => {
         let expect = 0;
         for await (const x of q) {
           if (x !== expect) throw new Error(`it-pushable: got ${x}, expected ${expect}`);
           expect++;
+          if (onItem !== null) onItem();
         }
         return expect;
       })();
@@ -147,6 +152,31 @@ function runOnce(candidate, total, burst) {
       if (received !== total) reject(new Error(`${candidate.name}: received ${received} of ${total} items`));
       else resolve(now() - t0);
     }, reject);
+  });
+}
+
+/**
+ * Latency: `samples` times, a setImmediate callback takes t0 and puts one item; the consumer
+ * takes t1 on the first line after it receives the item. Resolves with the t1 - t0 list in µs.
+ */
+function latency(candidate, samples) {
+  return new Promise((resolve, reject) => {
+    const out = [];
+    let t0 = 0;
+    let sent = 0;
+    // A consumer that records the time of each item as it gets it (the candidates' own loops
+    // check order and count; `onItem` runs on the consumer's side, after its await).
+    const c = candidate.make(samples, () => {
+      out.push((now() - t0) * 1000);
+      if (sent < samples) setImmediate(interrupt);
+    });
+    function interrupt() {
+      t0 = now();
+      c.put(sent++);
+      if (sent === samples) c.end();
+    }
+    setImmediate(interrupt);
+    c.done.then(() => (out.length === samples ? resolve(out) : reject(new Error(`${candidate.name}: ${out.length} latency samples of ${samples}`))), reject);
   });
 }
 
@@ -204,7 +234,27 @@ export default async function run() {
       });
     });
   }
-  // 3. The synchronous pair, no waiter: the ring against Array push+shift.
+  // 3. Latency: putSync in a macrotask → the consumer running with the item. 5 runs of 4,000.
+  const lat = (await interleave(CANDIDATES, 5, (c) => latency(c, 4000))).map((runs) => runs.flat());
+  for (const [label, f] of [['median', median], ['p99', (x) => percentile(x, 99)]]) {
+    CANDIDATES.forEach((c, i) => {
+      if (!c.ours) return;
+      const peers = CANDIDATES.map((p, j) => ({ name: p.name, value: f(lat[j]), same: p.form === c.form, ours: p.ours }))
+        .filter((p) => !p.ours)
+        .sort((a, b) => b.same - a.same)
+        .map(({ name, value }) => ({ name, value }));
+      rows.push({
+        name: `latency ${label}, putSync in a macrotask → ${c.name} consumer running`,
+        unit: 'µs',
+        value: f(lat[i]),
+        higherIsBetter: false,
+        peers,
+        note: i === 0 && label === 'median' ? '20,000 samples per candidate (5 runs of 4,000), performance.now() on both sides' : undefined,
+      });
+    });
+  }
+
+  // 4. The synchronous pair, no waiter: the ring against Array push+shift.
   const N = 2e6;
   syncPairs('ours', N / 4); // warm both up
   syncPairs('array', N / 4);
