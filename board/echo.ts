@@ -60,3 +60,8 @@ function receive(): void {
 
 send();
 receive();
+// For the REPL and the simulation's summary: items sent and received so far.
+(globalThis as any).echo = {
+  sent: function () { return x; },
+  received: function () { return n; },
+};

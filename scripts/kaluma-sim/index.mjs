@@ -44,6 +44,7 @@ export function squareWave(hz, { duty = 0.5, startUs = 0, until = Infinity } = {
   let high = false; // the next edge is rising
   return {
     describe: `${hz} Hz square wave`,
+    initial: 0,
     next() {
       const t = startUs + k * period + (high ? duty * period : 0);
       if (t > until) return null;
@@ -72,7 +73,7 @@ export function buttonPattern(presses, { idle = 1, bounces = 0, bounceUs = 200 }
     }
   }
   let i = 0;
-  return { describe: `button (${presses.length} presses)`, next: () => (i < edges.length ? edges[i++] : null) };
+  return { describe: `button (${presses.length} presses)`, initial: idle, next: () => (i < edges.length ? edges[i++] : null) };
 }
 
 export class KalumaSim {
@@ -129,7 +130,7 @@ export class KalumaSim {
   _print(values) {
     const line = values.map((v) => (typeof v === 'string' ? v : v !== null && typeof v === 'object' && 'message' in v ? `${v.name}: ${v.message}` : String(v))).join(' ');
     this.output.push({ t: this.millis(), line });
-    if (this.echo) this.echo(line);
+    if (this.echo) this.echo(line, this.millis());
   }
 
   _uncaught(e) {
@@ -160,6 +161,7 @@ export class KalumaSim {
   drive(pin, gen) {
     const p = this._pin(pin);
     p.driven = true;
+    p.level = gen.initial || 0; // the level before the first edge (not an edge itself)
     const s = { pin, gen, next: gen.next() };
     this.signals.push(s);
     return this;

@@ -1,0 +1,114 @@
+// The interrupt rule holds for every function the library hands to attachInterrupt: the
+// handlers are captured by the simulated board from the bundles we ship (the library entry and
+// every demo), then parsed. And the checker itself can fail.
+import { readFileSync } from 'node:fs';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { KalumaSim } from '../../scripts/kaluma-sim/index.mjs';
+import { DEMOS, runDemo, bundleOf } from '../../scripts/kaluma-sim/demos.mjs';
+import { closureViolations, freeNames, isrViolations } from './isr-check.mjs';
+
+const KALUMA = readFileSync(new URL('../../dist/threadsafe-kaluma.js', import.meta.url), 'utf8');
+const CORE = readFileSync(new URL('../../dist/threadsafe.js', import.meta.url), 'utf8');
+
+/** Every handler attachInterrupt receives when the library entry builds sources of each kind. */
+function libraryHandlers() {
+  const sim = new KalumaSim();
+  sim.load(CORE, 'threadsafe.js').load(KALUMA, 'threadsafe-kaluma.js');
+  sim.load(`
+    var T = threadsafe, K = threadsafeKaluma;
+    new K.InterruptSource(2, new T.ThreadSafeEvent());
+    new K.InterruptSource(3, new T.ThreadSafeFlag(), { events: RISING, pollMs: 0 });
+    new K.InterruptSource(4, new T.ThreadSafeQueue(new Array(8)), { events: FALLING, idle: false });
+    new K.InterruptSource(5, new T.ThreadSafeQueue(new Int32Array(8)), { record: function (e, i) { return e * 1000 + i; } });
+  `);
+  return sim.handlers.map((h) => h.fn.toString());
+}
+
+const rule = suite('ISR rule: handlers the library hands to attachInterrupt');
+
+rule('every InterruptSource handler from dist/threadsafe-kaluma.js touches only its closure primitives', () => {
+  const handlers = libraryHandlers();
+  assert.is(handlers.length, 4);
+  for (const src of handlers) {
+    assert.equal(isrViolations(src), [], src);
+    assert.equal(closureViolations(KALUMA, src), [], src);
+  }
+});
+
+for (const name of Object.keys(DEMOS)) {
+  rule(`every handler of the ${name} demo bundle obeys the rule`, () => {
+    const { sim } = runDemo(name, { seconds: 1 });
+    const bundle = bundleOf(name);
+    for (const h of sim.handlers) {
+      const src = h.fn.toString();
+      assert.equal(isrViolations(src), [], src);
+      assert.equal(closureViolations(bundle, src), [], src);
+    }
+    if (name === 'button') assert.is(sim.handlers.length, 1, 'the button demo attaches one interrupt');
+  });
+}
+
+rule.run();
+
+const checker = suite('ISR rule checker');
+const real = libraryHandlers()[0];
+
+checker('the real handler uses only its counters, slots and the events argument', () => {
+  const free = freeNames(real);
+  assert.ok(free.includes('w') && free.includes('r') && free.includes('over') && free.includes('e15'), free.join(','));
+});
+
+checker('a handler edited to push the edge into an array fails: member access and call', () => {
+  const edited = real.replace('e0 = events | 0;', 'e0 = events | 0; log.push(events);');
+  assert.is.not(edited, real);
+  const problems = isrViolations(edited);
+  assert.ok(problems.some((p) => p.startsWith('member access')), problems.join('\n'));
+  assert.ok(problems.some((p) => p.startsWith('call')), problems.join('\n'));
+});
+
+checker('a handler edited to index an Int32Array slot fails: member access', () => {
+  const edited = real.replace('e0 = events | 0;', 'slots[0] = events;');
+  assert.ok(isrViolations(edited).some((p) => p.startsWith('member access')));
+});
+
+const cases = [
+  ['this', 'function (p, e) { this.n = e; }', 'this'],
+  ['new', 'function (p, e) { var d = new Date(); }', 'new'],
+  ['an object literal', 'function (p, e) { var o = { e: e }; }', 'object literal'],
+  ['an array literal', 'function (p, e) { var a = [e]; }', 'array literal'],
+  ['a function literal', 'function (p, e) { var f = function () {}; }', 'function literal'],
+  ['throw', 'function (p, e) { if (e === 0) throw 1; }', 'throw'],
+  ['a call of a global', 'function (p, e) { n = micros(); }', 'call'],
+  ['a string literal', 'function (p, e) { s = "edge"; }', 'string literal'],
+  ['a loop', 'function (p, e) { while (e) e--; }', 'loop'],
+];
+for (const [what, src, expected] of cases) {
+  checker(`a handler with ${what} fails`, () => {
+    const problems = isrViolations(src);
+    assert.ok(problems.some((p) => p.startsWith(expected)), problems.join('\n') || 'no problem found');
+  });
+}
+
+checker('a closure variable that holds an object fails the closure check', () => {
+  const edited = KALUMA.replace(/var over = 0;/, 'var over = {};');
+  assert.is.not(edited, KALUMA);
+  const problems = closureViolations(edited, real);
+  assert.ok(problems.some((p) => p.startsWith('over: declared without a numeric initializer')), problems.join('\n'));
+});
+
+checker('a closure variable later assigned an object fails the closure check', () => {
+  const edited = KALUMA.replace(/(var over = 0;)/, '$1 over = { n: 1 };');
+  const problems = closureViolations(edited, real);
+  assert.ok(problems.some((p) => p.startsWith('over: assigned a value that is not a number')), problems.join('\n'));
+});
+
+checker('a handler reading an object global fails the closure check; Kaluma constants pass', () => {
+  const src = 'function (p, e) { x = console; y = RISING; }';
+  const bundle = `(function () { var x = 0, y = 0; var h = ${src}; })();`;
+  const problems = closureViolations(bundle, src);
+  assert.equal(problems.length, 1, problems.join('\n'));
+  assert.ok(problems[0].startsWith('console:'));
+});
+
+checker.run();

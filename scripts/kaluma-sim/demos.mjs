@@ -1,0 +1,65 @@
+// The board demos as the simulation runs them: how each is wired on the virtual Pico and
+// what its summary reports. Used by scripts/demo.mjs and host-tests/board/.
+import { readFileSync } from 'node:fs';
+import { buttonPattern, KalumaSim } from './index.mjs';
+
+const root = new URL('../../', import.meta.url);
+
+export const DEMOS = {
+  event: {
+    seconds: 5,
+    wiring: 'no wiring (a TimerSource sets the event every 1000 ms)',
+    setup() {},
+    summary(sim) {
+      const lines = sim.lines();
+      return `timer ticks ${sim.evaluate('ticker.ticks()')}, ` +
+        `waiters woken ${lines.filter((l) => / got event$/.test(l)).length}, ` +
+        `cancelled ${lines.filter((l) => / cancelled$/.test(l)).length}, rounds ${lines.filter((l) => l === 'Cleared event').length}`;
+    },
+  },
+  echo: {
+    seconds: 5,
+    wiring: 'no wiring (the echo side is a 10 ms main-loop timer)',
+    setup() {},
+    summary(sim) {
+      return `items sent ${sim.evaluate('echo.sent()')}, items received ${sim.evaluate('echo.received()')} (all in order)`;
+    },
+  },
+  button: {
+    seconds: 5,
+    wiring: 'GP16 (PWM 500 Hz) wired to GP17 (InterruptSource, CHANGE)',
+    setup(sim, { input = 'wire' } = {}) {
+      if (input === 'button') {
+        // A person pressing a bouncy button twice a second instead of the jumper.
+        const presses = [];
+        for (let t = 200; t < 60000; t += 500) presses.push([t, t + 150]);
+        sim.drive(17, buttonPattern(presses, { idle: 1, bounces: 3, bounceUs: 300 }));
+      } else {
+        sim.wire(16, 17);
+      }
+    },
+    summary(sim) {
+      return `edges generated on GP17 ${sim.edgesOn(17)}, interrupt calls ${sim.stats.irqCalls}, ` +
+        `records delivered ${sim.evaluate('source.delivered()')}, overruns ${sim.evaluate('source.overruns()')}`;
+    },
+  },
+};
+
+/** The built bundle of a demo. */
+export function bundleOf(name) {
+  return readFileSync(new URL(`dist/board/${name}.js`, root), 'utf8');
+}
+
+/**
+ * Runs demo `name` on a fresh simulated board for `seconds` of virtual time.
+ * Returns { sim, lines, summary }.
+ */
+export function runDemo(name, { seconds, echo, input, sim: simOptions } = {}) {
+  const demo = DEMOS[name];
+  if (!demo) throw new Error(`unknown demo "${name}" (have: ${Object.keys(DEMOS).join(', ')})`);
+  const sim = new KalumaSim({ ...simOptions, echo });
+  demo.setup(sim, { input });
+  sim.load(bundleOf(name), `dist/board/${name}.js`);
+  sim.run((seconds === undefined ? demo.seconds : seconds) * 1000);
+  return { sim, lines: sim.lines(), summary: demo.summary(sim) };
+}
