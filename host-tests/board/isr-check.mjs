@@ -105,6 +105,7 @@ const NUMERIC_BINARY = new Set(['-', '*', '/', '%', '**', '|', '&', '^', '<<', '
 function numeric(node) {
   switch (node.type) {
     case 'Literal': return typeof node.value === 'number';
+    case 'Identifier': return PRIMITIVE_GLOBALS.has(node.name) && node.name !== 'undefined';
     case 'UnaryExpression': return node.operator === '-' || node.operator === '+' || node.operator === '~';
     case 'UpdateExpression': return true;
     case 'BinaryExpression': return NUMERIC_BINARY.has(node.operator) || (node.operator === '+' && numeric(node.left) && numeric(node.right));
