@@ -34,7 +34,7 @@ export const DEMOS = {
         const presses = [];
         for (let t = 200; t < 60000; t += 500) presses.push([t, t + 150]);
         sim.drive(17, buttonPattern(presses, { idle: 1, bounces: 3, bounceUs: 300 }));
-      } else {
+      } else if (input === 'wire') {
         sim.wire(16, 17);
       }
     },
