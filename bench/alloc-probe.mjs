@@ -26,6 +26,8 @@ export const NODE_FLAGS = ['--expose-gc', '--min-semi-space-size=128', '--max-se
 
 /** The bundles a probe can load: the ES5 UMD bundle boards run, and the ESM build. */
 export const BUILDS = { umd: 'dist/threadsafe.js', esm: 'dist/threadsafe.mjs' };
+/** The Kaluma layer (board issue): its scenarios need it built. */
+export const KALUMA_BUILD = 'dist/threadsafe-kaluma.js';
 
 // ---------------------------------------------------------------------------------------------
 // Scenarios. `sync: true`: setup returns step(i), one operation, called in a plain loop.
@@ -115,6 +117,59 @@ export const SCENARIOS = {
         step() { f.set(); if (f.isSet()) on++; f.clear(); },
         check: (n) => (on === n && !f.isSet() ? null : 'set/clear wrong'),
         reset() { on = 0; },
+      };
+    },
+  },
+
+  // ---- the Kaluma layer (dist/threadsafe-kaluma.js): the interrupt function and the main-loop
+  // collection that feeds the primitives. attachInterrupt/detachInterrupt are stubs that keep
+  // the function the library hands over, and the loop calls it as the firmware would. ----
+  'InterruptSource → ThreadSafeQueue: 8 interrupts, flush(), 8 getSync (per edge)': {
+    sync: true, ops: 1e6 / 8, opsPerStep: 8, ours: true, needs: 'kaluma',
+    setup: ({ ThreadSafeQueue }, { kaluma, pins }) => {
+      const q = new ThreadSafeQueue(new Array(32));
+      const src = new kaluma.InterruptSource(2, q);
+      const isr = pins.get(2);
+      let bad = 0;
+      return {
+        step() {
+          for (let k = 0; k < 8; k++) isr(2, k & 1 ? 8 : 4);
+          if (src.flush() !== 8) bad++;
+          for (let k = 0; k < 8; k++) if (q.getSync() !== (k & 1 ? 8 : 4)) bad++;
+        },
+        check: () => (bad === 0 && src.overruns() === 0 && q.empty() ? null : `${bad} wrong, ${src.overruns()} overruns`),
+        reset() { bad = 0; },
+      };
+    },
+  },
+  'InterruptSource → ThreadSafeEvent: 8 interrupts, flush() sets, clear() (per edge)': {
+    sync: true, ops: 1e6 / 8, opsPerStep: 8, ours: true, needs: 'kaluma',
+    setup: ({ ThreadSafeEvent }, { kaluma, pins }) => {
+      const e = new ThreadSafeEvent();
+      const src = new kaluma.InterruptSource(3, e);
+      const isr = pins.get(3);
+      let bad = 0;
+      return {
+        step() {
+          for (let k = 0; k < 8; k++) isr(3, 8);
+          if (src.flush() !== 8 || !e.isSet()) bad++;
+          e.clear();
+        },
+        check: () => (bad === 0 && src.overruns() === 0 ? null : `${bad} wrong, ${src.overruns()} overruns`),
+        reset() { bad = 0; },
+      };
+    },
+  },
+  'InterruptSource interrupt function alone, ring full (overrun path)': {
+    sync: true, ops: 1e6, ours: true, needs: 'kaluma',
+    setup: ({ ThreadSafeFlag }, { kaluma, pins }) => {
+      const f = new ThreadSafeFlag();
+      const src = new kaluma.InterruptSource(4, f);
+      const isr = pins.get(4);
+      for (let k = 0; k < 16; k++) isr(4, 8); // fill the 16-slot ring: every later edge overruns
+      return {
+        step() { isr(4, 8); },
+        check: () => (src.pending() === 16 && src.overruns() > 0 ? null : `pending ${src.pending()}, overruns ${src.overruns()}`),
       };
     },
   },
@@ -363,6 +418,13 @@ async function child(argv) {
   floorBytes = floor.windows ? Math.min(...floor.windows.filter((x) => x !== null)) : 0;
   const list = names.length ? names : Object.keys(SCENARIOS);
   if (list.some((n) => SCENARIOS[n].needs === 'it-pushable')) Object.assign(extra, await import('it-pushable'));
+  if (list.some((n) => SCENARIOS[n].needs === 'kaluma')) {
+    // Kaluma's globals as the layer uses them; the interrupt functions are kept per pin.
+    extra.pins = new Map();
+    globalThis.attachInterrupt = (pin, fn) => { extra.pins.set(pin, fn); };
+    globalThis.detachInterrupt = (pin) => { extra.pins.delete(pin); };
+    extra.kaluma = createRequire(import.meta.url)(ROOT + KALUMA_BUILD);
+  }
   for (const name of list) {
     let result;
     try {
