@@ -62,9 +62,10 @@ export class ThreadSafeQueue<T> implements AsyncIterator<T> {
 
   /**
    * @param buf An Array or TypedArray of N >= 2 slots; the queue holds at most N-1 items.
-   *   Throws TypeError for anything else, RangeError for fewer than 2 slots.
+   *   Throws TypeError for anything else (a string too, which the type refuses as well),
+   *   RangeError for fewer than 2 slots.
    */
-  constructor(buf: QueueBuffer<T>) {
+  constructor(buf: QueueBuffer<T> & object) {
     const typed = isTypedArray(buf);
     if (!typed && !Array.isArray(buf)) {
       throw new TypeError('ThreadSafeQueue: buf must be an Array or a TypedArray, got ' + describe(buf));

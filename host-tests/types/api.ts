@@ -41,6 +41,8 @@ new ThreadSafeQueue(10);
 new ThreadSafeQueue(new DataView(new ArrayBuffer(8)));
 // @ts-expect-error a buffer is required
 new ThreadSafeQueue();
+// @ts-expect-error a string has a length and indexes but is not a buffer (it throws a TypeError at run time)
+new ThreadSafeQueue('abcdef');
 
 const buf: QueueBuffer<number> = new Uint8Array(4);
 const fromBuffer: ThreadSafeQueue<number> = new ThreadSafeQueue(buf);
