@@ -233,7 +233,11 @@ export class InterruptSource<T = number> {
    * timer and the target's waiting methods call it.
    */
   flush(): number {
-    if (!this._attached) return 0;
+    return this._attached ? this._deliver() : 0;
+  }
+
+  /** Moves records to the target; a closed queue target discards them and detaches the source. */
+  private _deliver(): number {
     const rec = this._rec;
     const w = rec.written();
     let r = rec.taken();
@@ -252,9 +256,9 @@ export class InterruptSource<T = number> {
         const res = offer(target, item);
         if (res === FULL) break;
         if (res === CLOSED) {
-          rec.take(r);
+          rec.take(w); // nobody will take them: discard
           this.detach();
-          return n;
+          break;
         }
         r = (r + 1) & MASK;
         rec.take(r); // one at a time: a record is taken only once the target has it
@@ -302,8 +306,8 @@ export class InterruptSource<T = number> {
   detach(): void {
     if (!this._attached) return;
     detachInterrupt(this._pin);
-    this.flush();
     this._attached = false;
+    this._deliver();
     this._stop();
     const target = this._target;
     for (let i = 0; i < this._wrapped.length; i++) {

@@ -1,0 +1,242 @@
+// The interrupt, watch and timer sources of dist/threadsafe-kaluma.js on the simulated Pico,
+// with the core bundle dist/threadsafe.js: what each delivers, when, and what it counts.
+import { readFileSync } from 'node:fs';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { buttonPattern, KalumaSim, squareWave } from '../../scripts/kaluma-sim/index.mjs';
+
+const CORE = readFileSync(new URL('../../dist/threadsafe.js', import.meta.url), 'utf8');
+const KALUMA = readFileSync(new URL('../../dist/threadsafe-kaluma.js', import.meta.url), 'utf8');
+
+/**
+ * A simulated Pico with both bundles loaded, `T` = threadsafe, `K` = threadsafeKaluma, then
+ * `program`; `drive` ({ pin: signal }) is applied first, so the program sees the idle levels.
+ */
+function board(program, drive = {}) {
+  const sim = new KalumaSim();
+  for (const [pin, signal] of Object.entries(drive)) sim.drive(Number(pin), signal);
+  sim.load(CORE).load(KALUMA).load('var T = threadsafe, K = threadsafeKaluma;\n' + program);
+  assert.equal(sim.errors, []);
+  return sim;
+}
+
+/** A value of the simulated program, copied into this realm (arrays of the vm fail deep equality). */
+const json = (sim, expr) => JSON.parse(sim.evaluate(`JSON.stringify(${expr})`));
+
+/** Edges at the given ms: a pin idling high pulled low for `widthUs` at each time. */
+const pulses = (ms, widthUs = 200) => ({
+  initial: 1,
+  next: (() => {
+    const edges = ms.flatMap((t) => [{ t: t * 1000, level: 0 }, { t: t * 1000 + widthUs, level: 1 }]);
+    let i = 0;
+    return () => (i < edges.length ? edges[i++] : null);
+  })(),
+});
+
+const irq = suite('InterruptSource');
+
+irq('an edge while a task waits on an event wakes it at the next collection: within pollMs (1 ms) + one loop iteration', () => {
+  const sim = board(`
+    var evt = new T.ThreadSafeEvent();
+    var src = new K.InterruptSource(5, evt, { events: FALLING });
+    var woke = -1;
+    evt.wait().then(function () { woke = micros(); });
+  `, { 5: pulses([50]) });
+  sim.run(60);
+  const woke = sim.evaluate('woke');
+  assert.ok(woke > 50000 && woke <= 50000 + 1000 + 2 * 1000, `woke at ${woke} µs, edge at 50000 µs`);
+  assert.is(sim.evaluate('src.delivered()'), 1);
+});
+
+irq('with nobody waiting the source is idle: no timer, edges wait in the ring, and a wait collects them at once', () => {
+  const sim = board(`
+    var q = new T.ThreadSafeQueue(new Array(32));
+    var src = new K.InterruptSource(5, q, { events: FALLING });
+  `, { 5: pulses([10, 20, 30, 40, 50]) });
+  sim.run(100);
+  assert.is(sim.evaluate('src.polling()'), false);
+  assert.is(sim.timers.length, 0);
+  assert.is(sim.evaluate('src.pending()'), 5);
+  assert.is(sim.evaluate('q.qsize()'), 0);
+  sim.load('var got; q.get().then(function (x) { got = x; });');
+  assert.is(sim.evaluate('got'), 4, 'the first record: FALLING');
+  assert.is(sim.evaluate('q.qsize()'), 4);
+  assert.is(sim.evaluate('src.pending()'), 0);
+});
+
+irq('17 edges with nobody collecting: 16 are recorded and 1 is counted as an overrun', () => {
+  const sim = board(`var src = new K.InterruptSource(5, new T.ThreadSafeFlag(), { events: FALLING });`, { 5: pulses(Array.from({ length: 17 }, (_, i) => 10 + i)) });
+  sim.run(100);
+  assert.is(sim.evaluate('src.recorded()'), 16);
+  assert.is(sim.evaluate('src.overruns()'), 1);
+  assert.is(sim.evaluate('src.pending()'), 16);
+});
+
+irq('a full queue leaves records pending in the ring (retried), and edges beyond the ring are overruns', () => {
+  const sim = board(`
+    var q = new T.ThreadSafeQueue(new Array(4));
+    var src = new K.InterruptSource(5, q, { events: FALLING, idle: false });
+  `, { 5: pulses(Array.from({ length: 25 }, (_, i) => 10 + i)) });
+  sim.run(100);
+  assert.is(sim.evaluate('q.qsize()'), 3);
+  assert.is(sim.evaluate('src.pending()'), 16);
+  assert.is(sim.evaluate('src.overruns()'), 25 - 3 - 16);
+  sim.load('q.getSync(); q.getSync();');
+  sim.run(5);
+  assert.is(sim.evaluate('q.qsize()'), 3, 'the next collection refilled the queue');
+  assert.is(sim.evaluate('src.pending()'), 14);
+});
+
+irq('two edges closer than the interrupt latency latch into one record of kind CHANGE (12)', () => {
+  const sim = board(`
+    var q = new T.ThreadSafeQueue(new Array(8));
+    var src = new K.InterruptSource(5, q);
+  `, { 5: pulses([10], 10) }); // low for 10 µs: less than the ~29 µs latency
+  sim.run(20);
+  assert.is(sim.stats.irqCalls, 1);
+  sim.load('var got; q.get().then(function (x) { got = x; });');
+  assert.is(sim.evaluate('got'), 12);
+});
+
+irq('detach() detaches the interrupt, clears the timer, restores the target and ignores later edges', () => {
+  const sim = board(`
+    var q = new T.ThreadSafeQueue(new Array(8));
+    var src = new K.InterruptSource(5, q, { events: FALLING });
+    var p = q.next();
+  `, { 5: pulses([10, 50]) });
+  assert.is(sim.evaluate('Object.prototype.hasOwnProperty.call(q, "next")'), true);
+  assert.is(sim.timers.length, 1);
+  sim.run(20);
+  sim.load('src.detach(); src.detach();');
+  assert.is(sim.irq.has(5), false);
+  sim.run(5);
+  assert.is(sim.timers.length, 0);
+  assert.is(sim.evaluate('Object.prototype.hasOwnProperty.call(q, "next")'), false);
+  assert.is(sim.evaluate('src.attached()'), false);
+  sim.run(50);
+  assert.is(sim.evaluate('src.recorded()'), 1);
+  assert.is(sim.evaluate('q.qsize()'), 0, 'the one edge went to the waiting next()');
+});
+
+irq('the source keeps its own reference to the function it handed to attachInterrupt', () => {
+  const sim = board(`var src = new K.InterruptSource(5, new T.ThreadSafeEvent());`);
+  assert.is(sim.handlers.length, 1);
+  sim.context.__h = sim.handlers[0].fn;
+  assert.is(sim.evaluate('src._isr === __h'), true);
+});
+
+irq('a closed queue target detaches the source', () => {
+  const sim = board(`
+    var q = new T.ThreadSafeQueue(new Array(8));
+    var src = new K.InterruptSource(5, q, { events: FALLING, idle: false });
+    q.close();
+  `, { 5: pulses([10]) });
+  sim.run(20);
+  assert.is(sim.evaluate('src.attached()'), false);
+  assert.is(sim.irq.has(5), false);
+});
+
+irq('bad arguments throw a TypeError or RangeError naming the argument', () => {
+  const sim = board('');
+  const err = (code) => sim.evaluate(`(function () { try { ${code}; return 'no error'; } catch (e) { return e.name + ': ' + e.message; } })()`);
+  assert.match(err('new K.InterruptSource(-1, new T.ThreadSafeEvent())'), /^TypeError: InterruptSource: pin must be/);
+  assert.match(err('new K.InterruptSource(5, {})'), /^TypeError: InterruptSource: target must be/);
+  assert.match(err('new K.InterruptSource(5, new T.ThreadSafeEvent(), { events: 3 })'), /^TypeError: InterruptSource: options.events must be/);
+  assert.match(err('new K.InterruptSource(5, new T.ThreadSafeEvent(), { pollMs: -1 })'), /^RangeError: InterruptSource: options.pollMs must be/);
+  assert.match(err('new K.InterruptSource(5, new T.ThreadSafeQueue([0, 0]), { record: 5 })'), /^TypeError: InterruptSource: options.record must be/);
+  assert.match(err('new K.WatchSource(5, new T.ThreadSafeEvent(), { debounce: "10" })'), /^TypeError: WatchSource: options.debounce must be/);
+  assert.match(err('new K.TimerSource(null, 10)'), /^TypeError: TimerSource: target must be/);
+  assert.match(err('new K.TimerSource(new T.ThreadSafeEvent(), Infinity)'), /^RangeError: TimerSource: periodMs must be/);
+});
+
+irq.run();
+
+const watch = suite('WatchSource');
+
+watch('a bouncy press sets the event once, on the main loop, after the debounce', () => {
+  const sim = board(`
+    var evt = new T.ThreadSafeEvent();
+    var src = new K.WatchSource(6, evt, { events: FALLING, debounce: 5 });
+    var woke = [];
+    function loop() { evt.wait().then(function () { woke.push(millis()); evt.clear(); loop(); }); }
+    loop();
+  `, { 6: buttonPattern([[20, 120]], { idle: 1, bounces: 3, bounceUs: 300 }) });
+  sim.run(200);
+  assert.equal(json(sim, 'woke.slice()'), [26], 'one wake-up: the press settles at ~21.8 ms, + 5 ms debounce');
+  assert.is(sim.evaluate('src.seen()'), 1);
+});
+
+watch('with CHANGE, queue items are the edge kinds read back from the pin: FALLING then RISING', () => {
+  const sim = board(`
+    var q = new T.ThreadSafeQueue(new Array(8));
+    var src = new K.WatchSource(6, q);
+  `, { 6: pulses([10], 5000) });
+  sim.run(30);
+  assert.equal(json(sim, '[q.getSync(), q.getSync()]'), [4, 8]);
+});
+
+watch('trade-off: a pulse shorter than a loop iteration is missed by setWatch and recorded by attachInterrupt', () => {
+  const sim = board(`
+    var qw = new T.ThreadSafeQueue(new Array(8)), qi = new T.ThreadSafeQueue(new Array(8));
+    var w = new K.WatchSource(6, qw, { events: FALLING });
+    var i = new K.InterruptSource(7, qi, { events: FALLING, idle: false });
+  `, { 6: pulses([10.0002], 0.5), 7: pulses([10.0002], 0.5) }); // 0.5 µs low, between two polls of the loop
+  sim.run(20);
+  assert.is(sim.evaluate('w.seen()'), 0);
+  assert.is(sim.evaluate('qi.qsize()'), 1);
+});
+
+watch('a full queue drops the edge and counts it; detach() clears the watch', () => {
+  const sim = board(`
+    var q = new T.ThreadSafeQueue(new Array(2));
+    var src = new K.WatchSource(6, q, { events: FALLING });
+  `, { 6: pulses([10, 20, 30]) });
+  sim.run(40);
+  assert.is(sim.evaluate('q.qsize()'), 1);
+  assert.is(sim.evaluate('src.dropped()'), 2);
+  sim.load('src.detach()');
+  assert.is(sim.watches.filter((w) => w.active).length, 0);
+});
+
+watch.run();
+
+const timer = suite('TimerSource');
+
+timer('sets an event every period, on the main loop', () => {
+  const sim = board(`
+    var evt = new T.ThreadSafeEvent();
+    var src = new K.TimerSource(evt, 100);
+    var woke = [];
+    function loop() { evt.wait().then(function () { woke.push(millis()); evt.clear(); loop(); }); }
+    loop();
+  `);
+  sim.run(350);
+  assert.equal(json(sim, 'woke.slice()'), [101, 201, 301]);
+  assert.is(sim.evaluate('src.ticks()'), 3);
+});
+
+timer('queue items are the tick numbers; a full queue drops and counts; stop() clears the interval', () => {
+  const sim = board(`
+    var q = new T.ThreadSafeQueue(new Array(3));
+    var src = new K.TimerSource(q, 10);
+  `);
+  sim.run(45);
+  assert.equal(json(sim, '[q.getSync(), q.getSync(), q.qsize()]'), [1, 2, 0]);
+  assert.is(sim.evaluate('src.dropped()'), 2);
+  sim.load('src.stop()');
+  sim.run(50);
+  assert.is(sim.evaluate('src.ticks()'), 4);
+  assert.is(sim.timers.length, 0);
+});
+
+timer.run();
+
+// squareWave is exported for the bench and the demos; keep it honest here too.
+const sig = suite('simulated signals');
+sig('a 1 kHz square wave makes 2 edges per ms on a pin', () => {
+  const sim = new KalumaSim();
+  sim.drive(9, squareWave(1000));
+  sim.run(10);
+  assert.is(sim.edgesOn(9), 20);
+});
+sig.run();
