@@ -22,7 +22,7 @@ export interface AbortSignalLike {
 export interface WaitOptions {
   /** Cancels the wait: it rejects with `AbortError` and leaves nothing registered. */
   signal?: AbortSignalLike;
-  /** Milliseconds (finite, >= 0) before the wait rejects with `TimeoutError`. */
+  /** Milliseconds (0 … 2147483647) before the wait rejects with `TimeoutError`. */
   timeout?: number;
 }
 
@@ -84,6 +84,9 @@ function capture(resolve: Resolve, reject: Reject): void {
   capturedReject = reject;
 }
 
+/** The longest timer delay engines honour (2^31-1 ms); setTimeout fires at once beyond it. */
+const MAX_TIMEOUT = 2147483647;
+
 /**
  * Checks a waiting method's options; throws a TypeError/RangeError naming the bad one.
  * (An already-aborted signal is not a bad argument: `abortedAlready` rejects with AbortError.)
@@ -108,6 +111,10 @@ export function checkOptions(options: WaitOptions | undefined, method: string): 
     }
     if (!(timeout >= 0) || timeout === Infinity) {
       throw new RangeErr(method + ': options.timeout must be a finite number >= 0, got ' + timeout);
+    }
+    if (timeout > MAX_TIMEOUT) {
+      // Node (and browsers) fire a longer setTimeout after 1 ms instead of never
+      throw new RangeErr(method + ': options.timeout must be at most ' + MAX_TIMEOUT + ' ms (about 24.8 days), got ' + timeout);
     }
   }
 }

@@ -113,6 +113,16 @@ for (const { name, lib } of BUILDS) {
       }
     });
 
+    args(`${method}({ timeout }) above 2147483647 ms throws a RangeError (setTimeout would fire after 1 ms); 2147483647 is accepted`, () => {
+      for (const bad of [2147483648, 1e12, Number.MAX_VALUE]) {
+        throwsLike(() => call({ timeout: bad }), RangeError, new RegExp(`${m}: options\\.timeout must be at most 2147483647 ms`));
+      }
+      const ac = new AbortController();
+      const p = call({ timeout: 2147483647, signal: ac.signal });
+      p.catch(() => {});
+      ac.abort(); // clears its timer
+    });
+
     args(`${method}({ timeout }) that is not a number throws a TypeError naming options.timeout`, () => {
       for (const bad of ['10', null, true, {}, 10n]) {
         throwsLike(() => call({ timeout: bad }), TypeError, new RegExp(`${m}: options\\.timeout must be a number of milliseconds`));
