@@ -29,14 +29,22 @@ export interface TimeoutError extends Error {}
 /** Rejects a second concurrent `ThreadSafeFlag.wait()`: a flag has one waiter, use ThreadSafeEvent for many. */
 export interface FlagInUse extends Error {}
 
+/** V8's `Error.captureStackTrace` (Node); absent on Kaluma and Espruino. */
+const captureStackTrace: ((target: object, constructorOpt?: Function) => void) | undefined = (Error as any).captureStackTrace;
+
 function defineError<E extends Error>(name: string): ErrorClass<E> {
   // A named function per class so that `instanceof` tells them apart.
   function ThreadSafeError(this: any, message?: string): any {
     if (!(this instanceof ThreadSafeError)) return new (ThreadSafeError as any)(message);
     this.message = message === undefined ? name : String(message);
-    // Only on the error path: borrow a stack trace (an array of strings on Kaluma).
-    const probe = new Error(this.message);
-    if (probe.stack !== undefined) this.stack = probe.stack;
+    // Only on the error path. V8 (Node): a lazily formatted trace headed "QueueFull: ...",
+    // without this constructor's frame. Elsewhere borrow one (an array of strings on Kaluma).
+    if (typeof captureStackTrace === 'function') {
+      captureStackTrace(this, ThreadSafeError);
+    } else {
+      const probe = new Error(this.message);
+      if (probe.stack !== undefined) this.stack = probe.stack;
+    }
   }
   ThreadSafeError.prototype = Object.create(Error.prototype);
   ThreadSafeError.prototype.constructor = ThreadSafeError;

@@ -33,6 +33,19 @@ for (const { name, lib } of BUILDS) {
     }
   });
 
+  errors('on Node an error\'s stack is headed by its own name and message and starts at the caller, not inside the library', () => {
+    const q = new ThreadSafeQueue(new Array(2));
+    q.putSync(1);
+    let err;
+    try { q.putSync(2); } catch (e) { err = e; }
+    const lines = err.stack.split('\n');
+    assert.is(lines[0], 'QueueFull: ThreadSafeQueue.putSync: the queue is full (1 items)');
+    assert.not.match(lines[1], /ThreadSafeError/);
+    const made = new lib.TimeoutError('late');
+    assert.is(made.stack.split('\n')[0], 'TimeoutError: late');
+    assert.match(made.stack.split('\n')[1], /errors\.test\.mjs/);
+  });
+
   errors('errors thrown by the queue are instanceof the exported classes and carry a message', () => {
     const q = new ThreadSafeQueue(new Array(2));
     try { q.getSync(); assert.unreachable(); } catch (e) {

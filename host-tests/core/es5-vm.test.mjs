@@ -15,7 +15,7 @@ const REMOVED_GLOBALS = [
   'Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'Int16Array', 'Uint16Array', 'Int32Array', 'Uint32Array',
   'Float32Array', 'Float64Array', 'BigInt64Array', 'BigUint64Array',
 ];
-const REMOVED_STATICS = ['Object.assign', 'Object.entries', 'Object.values', 'Array.from', 'Array.of', 'Promise.allSettled', 'Promise.any'];
+const REMOVED_STATICS = ['Error.captureStackTrace', 'Object.assign', 'Object.entries', 'Object.values', 'Array.from', 'Array.of', 'Promise.allSettled', 'Promise.any'];
 
 /** A fresh context with the ES2015+ globals above deleted, the bundle loaded into it. */
 function es5Context() {
@@ -69,6 +69,15 @@ test('a queue on an Array buffer: putSync/getSync, QueueFull and QueueEmpty caug
     log.join(',');
   `, ctx);
   assert.is(out, 'true,true,QueueFull,2,a,b,true,false,QueueEmpty,true,true');
+});
+
+test('without Error.captureStackTrace (Kaluma, Espruino) a library error still has a stack and its message', () => {
+  const ctx = es5Context();
+  const out = vm.runInContext(`
+    var e = new threadsafe.QueueEmpty('nothing here');
+    [typeof e.stack, /nothing here/.test(e.stack), e instanceof Error, e.name, String(e)].join('|');
+  `, ctx);
+  assert.is(out, 'string|true|true|QueueEmpty|QueueEmpty: nothing here');
 });
 
 test('for-await without Symbol: next() called by hand drains the queue, then reports done after close()', async () => {
