@@ -122,8 +122,10 @@ export interface InterruptSourceOptions<T> {
   /** FALLING (4), RISING (8) or CHANGE (12, the default). */
   events?: number;
   /**
-   * Milliseconds between main-loop collections while a task waits (default 1). On Kaluma 0 means
-   * every loop iteration (lowest latency, one extra call per iteration); on Node 0 acts as 1.
+   * Milliseconds between main-loop collections while a task waits. The default 0 collects at
+   * every main-loop iteration on Kaluma (a 0 ms interval is due again at once: one extra call per
+   * iteration, only while someone waits); 1 or more trades latency for fewer calls. On Node 0
+   * acts as 1.
    */
   pollMs?: number;
   /**
@@ -148,12 +150,15 @@ const WAITS = ['wait', 'get', 'next'];
  * `target.putSync(record(events, index))` (ThreadSafeQueue: one item per edge, in order).
  *
  * - Latency: the interrupt records within ~30 µs of the edge (Pico, platform facts); the task
- *   wakes at the next collection: up to `pollMs` (1 ms default) plus one main-loop iteration.
+ *   wakes at the next collection, one main-loop iteration later with the default `pollMs` 0
+ *   (up to `pollMs` ms more otherwise), when that iteration's promise jobs drain. The first
+ *   collection after the timer starts comes when Kaluma's ms clock next ticks (up to ~1–2 ms).
  *   Trade-off against WatchSource: every edge is seen, however short (edges closer than the
  *   interrupt latency latch into one record of kind 12), but the wake-up comes one main-loop
  *   step later than the edge.
  * - Overrun: the interrupt side holds 16 records. An edge that finds them all uncollected is
- *   dropped and counted in `overruns()` (never silent). A full queue target leaves records in the
+ *   dropped and counted in `overruns()` (never silent): so 16 edges per collection interval is
+ *   the sustained limit (about 16 per main-loop iteration with `pollMs` 0, 16 per ms with 1). A full queue target leaves records in the
  *   ring (retried at the next collection), so a slow consumer shows up as overruns.
  * - Idle: the collecting timer runs only while a task waits on the target (the source wraps the
  *   target's own `wait`/`get`/`next` on that instance to know it, and `detach()` restores them)
@@ -201,7 +206,7 @@ export class InterruptSource<T = number> {
     const o: InterruptSourceOptions<T> = options === undefined ? {} : options;
     const events = o.events === undefined ? 12 : o.events;
     checkEdges(events, what);
-    const pollMs = o.pollMs === undefined ? 1 : o.pollMs;
+    const pollMs = o.pollMs === undefined ? 0 : o.pollMs;
     checkMs(pollMs, 'options.pollMs', what);
     checkRecord(o.record, what);
     this._pin = pin;
