@@ -226,12 +226,12 @@ export class ThreadSafeQueue<T> implements AsyncIterator<T> {
     const wi = this._wi; // always a free slot: the ring keeps one empty
     const kind = typeof buf[wi];
     if (typeof item !== kind) {
-      throw new TypeError(method + ': item must be a ' + kind + ' for a ' + typedName(buf) + ' buffer, got ' + describe(item));
+      throw new TypeError(method + ': item must be a ' + kind + ' for ' + typedName(buf) + ' buffer, got ' + describe(item));
     }
     buf[wi] = item;
     if (buf[wi] !== item) {
       const stored = buf[wi];
-      throw new RangeErr(method + ': item ' + String(item) + ' cannot be stored faithfully in a ' + typedName(buf) + ' (it would become ' + String(stored) + ')');
+      throw new RangeErr(method + ': item ' + String(item) + ' cannot be stored faithfully in ' + typedName(buf) + ' (it would become ' + String(stored) + ')');
     }
   }
 }
@@ -255,8 +255,10 @@ function isTypedArray(buf: unknown): boolean {
   );
 }
 
+/** "an Int16Array", "a Uint8Array": the buffer's type with its article, for error messages. */
 function typedName(buf: any): string {
-  return buf.constructor !== undefined && typeof buf.constructor.name === 'string' ? buf.constructor.name : 'TypedArray';
+  const name = buf.constructor !== undefined && typeof buf.constructor.name === 'string' ? buf.constructor.name : 'TypedArray';
+  return (name.charAt(0) === 'I' ? 'an ' : 'a ') + name;
 }
 
 function checkBlock(block: unknown, method: string): void {

@@ -127,7 +127,7 @@ export function describe(value: unknown): string {
   if (t === 'number' || t === 'boolean' || t === 'undefined' || t === 'bigint') return String(value);
   if (t === 'function') return 'a function';
   if (Array.isArray(value)) return 'an array';
-  return 'a ' + t;
+  return (t === 'object' ? 'an ' : 'a ') + t;
 }
 
 /**

@@ -76,7 +76,7 @@ for (const { name, lib } of BUILDS) {
       ['abcdef', /got the string "abcdef"/],
       [undefined, /got undefined/],
       [null, /got null/],
-      [{ length: 5 }, /got a object/],
+      [{ length: 5 }, /got an object/],
       [new DataView(new ArrayBuffer(8)), /buf must be an Array or a TypedArray/],
       [new ArrayBuffer(8), /buf must be an Array or a TypedArray/],
     ];

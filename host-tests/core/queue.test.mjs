@@ -341,7 +341,7 @@ for (const { name, lib } of BUILDS) {
   });
 
   typed('an Int16Array queue refuses a string with a TypeError naming the item, and stays unchanged', () => {
-    refuses(new Int16Array(4), '5', TypeError, /item must be a number for a Int16Array buffer, got the string "5"/);
+    refuses(new Int16Array(4), '5', TypeError, /item must be a number for an Int16Array buffer, got the string "5"/);
   });
 
   typed('a Float64Array queue refuses NaN with a RangeError and stays unchanged', () => {
@@ -370,7 +370,7 @@ for (const { name, lib } of BUILDS) {
     const q = new ThreadSafeQueue(new Float32Array(3));
     q.putSync(0.5);
     assert.is(q.getSync(), 0.5);
-    refuses(new Float32Array(3), 0.1, RangeError, /0\.1 cannot be stored faithfully/);
+    refuses(new Float32Array(3), 0.1, RangeError, /0\.1 cannot be stored faithfully in a Float32Array/);
   });
 
   typed('a Float64Array queue takes Infinity and -0', () => {
