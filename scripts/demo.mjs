@@ -20,6 +20,10 @@ if (seconds !== undefined && !(seconds > 0)) {
   console.error('demo: --seconds must be a number > 0');
   process.exit(2);
 }
+if (input !== undefined && input !== 'wire' && input !== 'button') {
+  console.error('demo: --input must be wire (GP16 wired to GP17) or button (a bouncy push button on GP17)');
+  process.exit(2);
+}
 for (const name of names) {
   if (!DEMOS[name]) {
     console.error(`demo: no demo named "${name}"; the demos are: ${Object.keys(DEMOS).join(', ')}`);
@@ -37,8 +41,9 @@ for (const name of names.length ? names : Object.keys(DEMOS)) {
   try {
     const res = runDemo(name, { seconds: secs, input, echo });
     const sim = res.sim;
-    console.log(`--- summary: ${res.summary}; ${sim.stats.iterations} loop iterations, ${sim.errors.length} uncaught errors (${Date.now() - started} ms of wall time)`);
-    if (sim.errors.length) failed = true;
+    console.log(`--- summary: ${res.summary}; ${sim.stats.iterations} loop iterations, ${sim.errors.length} uncaught errors, ` +
+      `${sim.isrViolations.length} calls from interrupt handlers (${Date.now() - started} ms of wall time)`);
+    if (sim.errors.length || sim.isrViolations.length) failed = true;
   } catch (e) {
     failed = true;
     console.error(`--- ${name} failed: ${e.message}`);

@@ -46,6 +46,7 @@ for (const name of Object.keys(DEMOS)) {
       assert.equal(closureViolations(bundle, src), [], src);
     }
     if (name === 'button') assert.is(sim.handlers.length, 1, 'the button demo attaches one interrupt');
+    assert.equal(sim.isrViolations, [], 'no handler called a global while the demo ran');
   });
 }
 
@@ -110,6 +111,15 @@ checker('a handler reading an object global fails the closure check; Kaluma cons
   assert.ok(problems.some((p) => p.startsWith('console: not declared')), problems.join('\n'));
   assert.ok(problems.some((p) => p.startsWith('x: assigned a value that is not a number')), problems.join('\n'));
   assert.not.ok(problems.some((p) => p.startsWith('y')), problems.join('\n'));
+});
+
+checker('the simulation flags a handler that calls a global while it runs', () => {
+  const sim = new KalumaSim();
+  sim.load('var t = 0; attachInterrupt(5, function (p, e) { t = micros(); }, FALLING);');
+  sim.drive(5, { initial: 1, next: ((edges) => () => edges.shift() || null)([{ t: 1000, level: 0 }]) });
+  sim.run(5);
+  assert.equal(sim.isrViolations, ['micros']);
+  assert.match(sim.lines()[0], /attachInterrupt handler called micros\(\)/);
 });
 
 checker.run();

@@ -90,6 +90,8 @@ export class KalumaSim {
     this.irq = new Map(); // pin -> { fn, events, latched, serviceAt }
     this.irqEnabled = true;
     this.handlers = []; // every function ever handed to attachInterrupt
+    this.inIsr = false;
+    this.isrViolations = []; // names of globals an interrupt handler called
     this.signals = []; // { pin, gen, next }
     this.nextId = 1;
     this.isrBusyUntil = 0;
@@ -131,6 +133,13 @@ export class KalumaSim {
     const line = values.map((v) => (typeof v === 'string' ? v : v !== null && typeof v === 'object' && 'message' in v ? `${v.name}: ${v.message}` : String(v))).join(' ');
     this.output.push({ t: this.millis(), line });
     if (this.echo) this.echo(line, this.millis());
+  }
+
+  /** An interrupt handler called a function: on the board that crashes the firmware during GC. */
+  _isrViolation(name) {
+    const text = `kaluma-sim: an attachInterrupt handler called ${name}(): on the board a call inside an interrupt crashes the firmware when it lands during garbage collection (touch only primitive variables)`;
+    this.isrViolations.push(name);
+    if (this.isrViolations.length <= 3) this._print([text]);
   }
 
   _uncaught(e) {
@@ -229,10 +238,13 @@ export class KalumaSim {
         this.isrBusyUntil = tSvc + this.opt.isrUs;
         this.now += this.opt.isrUs; // the main loop is preempted
         this.isrRan = true; // a handler that breaks the rule could have queued jobs
+        this.inIsr = true;
         try {
           irq.fn.call(undefined, p, events);
         } catch (e) {
           this._uncaught(e);
+        } finally {
+          this.inIsr = false;
         }
       }
     }
@@ -443,6 +455,13 @@ export class KalumaSim {
       board: { name: 'pico', LED: 25 },
       process: { platform: 'rp2', arch: 'cortex-m0-plus', memoryUsage: () => ({ heapTotal: 184312, heapUsed: 0, heapPeak: 0 }) },
     };
+    // A handler running in a (simulated) interrupt must call nothing: flag any call of a global.
+    const guard = (name, fn) => function (...args) {
+      if (sim.inIsr) sim._isrViolation(name);
+      return fn.apply(this, args);
+    };
+    for (const k of Object.keys(g)) if (typeof g[k] === 'function') g[k] = guard(k, g[k]);
+    g.console = { log: guard('console.log', g.console.log), error: guard('console.error', g.console.error) };
     return g;
   }
 }
