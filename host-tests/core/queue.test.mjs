@@ -95,6 +95,24 @@ for (const { name, lib } of BUILDS) {
     assert.ok(Number.isNaN(out[4]));
   });
 
+  sync('an Array-buffer queue holds references: an object changed after putSync reaches the consumer changed (the seed\'s object-ownership rule)', () => {
+    const q = new ThreadSafeQueue(new Array(3));
+    const reading = [1, 2, 3];
+    q.putSync(reading);
+    reading[0] = 99; // the producer kept using an object it no longer owns
+    const got = q.getSync();
+    assert.is(got, reading);
+    assert.equal(got, [99, 2, 3]);
+  });
+
+  sync('a TypedArray queue copies numbers in: changing the producer\'s variable after putSync changes nothing', () => {
+    const q = new ThreadSafeQueue(new Float64Array(3));
+    let x = 1.25;
+    q.putSync(x);
+    x = 7;
+    assert.is(q.getSync(), 1.25);
+  });
+
   sync('putSync(x, true) throws a TypeError at once (no second thread here) and the queue is unchanged', () => {
     const q = new ThreadSafeQueue(new Array(3));
     q.putSync(1);
