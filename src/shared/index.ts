@@ -11,6 +11,5 @@ export type { SharedFlagHandle } from './flag';
 export { attach, watchWorker } from './worker';
 export type { Closable, SharedHandle, WorkerLike } from './worker';
 export { ClosedError } from './errors';
-export { forcePolling as _forcePolling, POLL_MS } from './memory';
 export { AbortError, FlagInUse, QueueClosed, QueueEmpty, QueueFull, TimeoutError } from '../errors';
 export type { WaitOptions } from '../waiters';

@@ -108,9 +108,8 @@ export const POLL_MS = 2;
  * engine lacks it, checks the word on an unref'd timer every POLL_MS ms.
  */
 export function whenChanged(w: Int32Array, index: number, seen: number, cb: () => void): void {
-  const wa = useWaitAsync ? waitAsync : undefined;
-  if (wa !== undefined) {
-    const r = wa(w, index, seen);
+  if (waitAsync !== undefined) {
+    const r = waitAsync(w, index, seen);
     if (r.async) r.value.then(cb);
     else Promise.resolve().then(cb); // already changed ("not-equal"): still call back asynchronously
     return;
@@ -124,11 +123,7 @@ function pollUntilChanged(w: Int32Array, index: number, seen: number, cb: () => 
   }, POLL_MS);
   t.unref(); // the keep-alive above holds the loop, not the poll timer
 }
-let useWaitAsync = waitAsync !== undefined;
-/** Test hook: force the timer fallback (true) or restore Atomics.waitAsync (false). */
-export function forcePolling(on: boolean): void {
-  useWaitAsync = !on && waitAsync !== undefined;
-}
+
 
 // ---------------------------------------------------------------------------------------------
 /**
@@ -157,11 +152,17 @@ export function blockDeadline(block: unknown, timeout: unknown, method: string):
   return timeout === undefined ? Infinity : Date.now() + (timeout as number);
 }
 
+/** Loads of the bell word before a worker sleeps in Atomics.wait (about a microsecond or two). */
+export const SPIN = 256;
+
 /**
  * Sleeps (Atomics.wait) while `w[index] === seen`, at most until `deadline`. Returns false
  * when the deadline passed.
  */
 export function sleepWhile(w: Int32Array, index: number, seen: number, deadline: number): boolean {
+  // Spin a little first: the other thread often acts within a microsecond or two, and a
+  // futex sleep plus wake-up costs far more than that. Bounded, so a worker never burns a core.
+  for (let i = 0; i < SPIN; i++) if (Atomics.load(w, index) !== seen) return true;
   if (deadline === Infinity) {
     Atomics.wait(w, index, seen);
     return true;
