@@ -53,7 +53,10 @@ export class AbortController {
   /** The signal to pass as `{ signal }`. */
   readonly signal: AbortSignal = new AbortSignal();
 
-  /** Aborts the signal; a second call does nothing. Allocates the event. */
+  /**
+   * Aborts the signal; a second call does nothing. Every listener runs even if one throws;
+   * the first error is rethrown afterwards. Allocates the event.
+   */
   abort(reason?: unknown): void {
     const signal = this.signal;
     if (signal.aborted) return;
@@ -62,11 +65,28 @@ export class AbortController {
     const listeners = (signal as any)._listeners.slice() as AbortListener[];
     (signal as any)._listeners.length = 0;
     const event: AbortEvent = { type: 'abort', target: signal };
+    // A listener that throws must not keep the others (e.g. the library's waiters) from
+    // running: call them all, then rethrow the first error (there is no reportError here).
+    let failed = false;
+    let error: unknown;
     for (let i = 0; i < listeners.length; i++) {
       const l = listeners[i];
-      if (typeof l === 'function') l.call(signal, event);
-      else l.handleEvent(event);
+      try {
+        if (typeof l === 'function') l.call(signal, event);
+        else l.handleEvent(event);
+      } catch (e) {
+        if (!failed) error = e;
+        failed = true;
+      }
     }
-    if (typeof signal.onabort === 'function') signal.onabort(event);
+    if (typeof signal.onabort === 'function') {
+      try {
+        signal.onabort(event);
+      } catch (e) {
+        if (!failed) error = e;
+        failed = true;
+      }
+    }
+    if (failed) throw error;
   }
 }

@@ -62,6 +62,25 @@ for (const { name, lib } of BUILDS) {
     assert.equal(log, ['a', 'b']);
   });
 
+  test('a listener that throws does not keep the others from running: waiters still reject and unregister, then abort() rethrows', async () => {
+    const evt = new ThreadSafeEvent();
+    const ac = new AbortController();
+    const boom = new Error('listener bug');
+    ac.signal.addEventListener('abort', () => { throw boom; });
+    const w = track(evt.wait({ signal: ac.signal }));
+    let later = false;
+    ac.signal.addEventListener('abort', () => { later = true; });
+    let thrown;
+    try { ac.abort(); } catch (e) { thrown = e; }
+    assert.is(thrown, boom);
+    assert.is(later, true);
+    assert.is(ac.signal.aborted, true);
+    await drain();
+    assert.is(w.state(), 'rejected');
+    assert.ok(w.error instanceof AbortError);
+    assert.is(ac.signal._listeners.length, 0);
+  });
+
   test('a listener added after the abort is not called', () => {
     const ac = new AbortController();
     ac.abort();
