@@ -75,4 +75,4 @@ process.stdout.write(res.stdout || '');
 process.stderr.write(res.stderr || '');
 // kaluma-cli 1.0.0 prints errors but exits 0: judge by its "Done." line.
 if (res.status !== 0 || !/Done\./.test(res.stdout || '')) fail(1, `flash: the upload did not finish (kaluma write exited ${res.status})`);
-console.log(`flash: ${name} is running. See its output with any serial monitor at 115200 baud, e.g.\n  screen ${port} 115200   (or: picocom -b 115200 ${port}; press Ctrl+C for the REPL)`);
+console.log(`flash: ${name} is running. See its output (and Kaluma's REPL) with any serial monitor at 115200 baud, e.g.\n  screen ${port} 115200   (or: picocom -b 115200 ${port})`);
