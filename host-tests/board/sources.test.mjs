@@ -119,6 +119,23 @@ irq('detach() detaches the interrupt, clears the timer, restores the target and 
   assert.is(sim.evaluate('q.qsize()'), 0, 'the one edge went to the waiting next()');
 });
 
+irq('two sources on one queue: detaching the first leaves the second one collecting', () => {
+  const sim = board(`
+    var q = new T.ThreadSafeQueue(new Array(8));
+    var a = new K.InterruptSource(5, q, { events: FALLING });
+    var b = new K.InterruptSource(6, q, { events: FALLING });
+    a.detach();
+    var got = [];
+    function consume() { q.next().then(function (r) { got.push(r.value); consume(); }); }
+    consume();
+  `, { 6: pulses([10, 20]) });
+  sim.run(30);
+  assert.equal(json(sim, 'got'), [4, 4]);
+  sim.load('b.detach()');
+  sim.run(5);
+  assert.is(sim.timers.length, 0, 'no collecting timer left');
+});
+
 irq('the source keeps its own reference to the function it handed to attachInterrupt', () => {
   const sim = board(`var src = new K.InterruptSource(5, new T.ThreadSafeEvent());`);
   assert.is(sim.handlers.length, 1);

@@ -317,6 +317,9 @@ export class InterruptSource<T = number> {
     const target = this._target;
     for (let i = 0; i < this._wrapped.length; i++) {
       const w = this._wrapped[i];
+      // Only undo our own wrapper: if someone wrapped it again since, ours stays in their chain
+      // and, detached, just passes calls through.
+      if (target[w.name] !== w.wrapper) continue;
       if (w.own) target[w.name] = w.fn;
       else delete target[w.name];
     }
@@ -346,8 +349,7 @@ export class InterruptSource<T = number> {
     const fn = target[name];
     if (typeof fn !== 'function') return;
     const self = this;
-    this._wrapped.push({ name: name, fn: fn, own: Object.prototype.hasOwnProperty.call(target, name) });
-    target[name] = function (this: any) {
+    const wrapper = function (this: any) {
       self.flush();
       const p = fn.apply(this, arguments);
       if (self._attached && p !== null && typeof p === 'object' && typeof p.then === 'function') {
@@ -357,5 +359,7 @@ export class InterruptSource<T = number> {
       }
       return p;
     };
+    this._wrapped.push({ name: name, fn: fn, wrapper: wrapper, own: Object.prototype.hasOwnProperty.call(target, name) });
+    target[name] = wrapper;
   }
 }
