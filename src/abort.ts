@@ -26,9 +26,12 @@ export class AbortSignal {
   onabort: ((event: AbortEvent) => void) | null = null;
   private _listeners: AbortListener[] = [];
 
-  /** Adds a listener for `'abort'` (other types are ignored); adding the same one twice adds it once. */
+  /**
+   * Adds a listener for `'abort'` (other types are ignored); adding the same one twice adds it
+   * once; once aborted (also during the abort), nothing is added and it will not be called.
+   */
   addEventListener(type: string, listener: AbortListener): void {
-    if (type !== 'abort' || listener === null || listener === undefined) return;
+    if (type !== 'abort' || listener === null || listener === undefined || this.aborted) return;
     if (this._listeners.indexOf(listener) < 0) this._listeners.push(listener);
   }
 
@@ -62,8 +65,8 @@ export class AbortController {
     if (signal.aborted) return;
     signal.aborted = true;
     signal.reason = reason === undefined ? new AbortError('signal is aborted without reason') : reason;
-    const listeners = (signal as any)._listeners.slice() as AbortListener[];
-    (signal as any)._listeners.length = 0;
+    const registered = (signal as any)._listeners as AbortListener[];
+    const listeners = registered.slice();
     const event: AbortEvent = { type: 'abort', target: signal };
     // A listener that throws must not keep the others (e.g. the library's waiters) from
     // running: call them all, then rethrow the first error (there is no reportError here).
@@ -71,6 +74,7 @@ export class AbortController {
     let error: unknown;
     for (let i = 0; i < listeners.length; i++) {
       const l = listeners[i];
+      if (registered.indexOf(l) < 0) continue; // removed by an earlier listener: skipped, as the standard
       try {
         if (typeof l === 'function') l.call(signal, event);
         else l.handleEvent(event);
@@ -79,6 +83,7 @@ export class AbortController {
         failed = true;
       }
     }
+    registered.length = 0;
     if (typeof signal.onabort === 'function') {
       try {
         signal.onabort(event);
