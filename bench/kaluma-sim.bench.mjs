@@ -35,10 +35,19 @@ const CANDIDATES = {
     function lost() { return src.overruns(); }`,
 };
 
+// The button demo bundle as uploaded, its GP17 driven by the simulation instead of the jumper;
+// every edge received = every interrupt call recorded and delivered, none overrun.
+const BUTTON = readFileSync(new URL('../dist/board/button.js', import.meta.url), 'utf8') + `
+    function received() { return source.delivered() === source.recorded() && source.recorded() === __irqCalls() ? __edges() : -1; }
+    function lost() { return source.overruns(); }`;
+
 /** Runs one candidate at `rate` edges/s; returns { edges, received, lost, latched }. */
 function trial(program, rate, phase) {
   const sim = new KalumaSim();
-  sim.load(CORE).load(KALUMA).load(program);
+  sim.context.__irqCalls = () => sim.stats.irqCalls;
+  sim.context.__edges = () => sim.edgesOn(PIN);
+  if (program === BUTTON) sim.load(program);
+  else sim.load(CORE).load(KALUMA).load(program);
   // The wave starts after 10 ms: the steady state, not the first collection (which comes 1–2 ms
   // after the first wait, as a Kaluma setInterval first fires when its due ms has passed).
   const start = sim.now + 10000 + phase * (1e6 / rate);
@@ -72,6 +81,7 @@ export default async function run() {
   const variants = [
     ['InterruptSource → ThreadSafeQueue (default: pollMs 0, every loop iteration)', CANDIDATES.source({})],
     ['InterruptSource → ThreadSafeQueue (pollMs 1)', CANDIDATES.source({ pollMs: 1 })],
+    ['button demo (dist/board/button.js), GP17 driven', BUTTON],
   ];
   // Correctness first: at 1000 edges/s every candidate delivers every edge, and at a rate far
   // beyond its limit each reports the loss (the source as overruns, the bare counter as a
