@@ -162,7 +162,9 @@ const WAITS = ['wait', 'get', 'next'];
  *   ring (retried at the next collection), so a slow consumer shows up as overruns.
  * - Idle: the collecting timer runs only while a task waits on the target (the source wraps the
  *   target's own `wait`/`get`/`next` on that instance to know it, and `detach()` restores them)
- *   or records are pending; a waiting method first collects what is recorded. See `idle`.
+ *   or records are pending; a waiting method first collects what is recorded. So a query on
+ *   the target (`isSet()`, `qsize()`) sees an edge only once it is collected: call `flush()`
+ *   first when polling instead of waiting. See `idle`.
  * - The library keeps its own reference to the interrupt function (the firmware over-releases it).
  * - A closed queue target detaches the source. One source per pin (the firmware keeps one
  *   callback per pin). Construct, collect and detach on the main loop.
