@@ -140,7 +140,7 @@ export class ThreadSafeQueue<T> implements AsyncIterator<T> {
     }
     const wi = this._wi;
     const next = wi + 1 === this._slots ? 0 : wi + 1;
-    if (next === this._ri) throw new QueueFull('ThreadSafeQueue.putSync: the queue is full (' + (this._slots - 1) + ' items)');
+    if (next === this._ri) throw new QueueFull('ThreadSafeQueue.putSync: the queue is full (capacity ' + (this._slots - 1) + ')');
     this._buf[wi] = item;
     this._wi = next; // publish: the item is visible to the consumer from here on
   }

@@ -39,7 +39,7 @@ for (const { name, lib } of BUILDS) {
     let err;
     try { q.putSync(2); } catch (e) { err = e; }
     const lines = err.stack.split('\n');
-    assert.is(lines[0], 'QueueFull: ThreadSafeQueue.putSync: the queue is full (1 items)');
+    assert.is(lines[0], 'QueueFull: ThreadSafeQueue.putSync: the queue is full (capacity 1)');
     assert.not.match(lines[1], /ThreadSafeError/);
     const made = new lib.TimeoutError('late');
     assert.is(made.stack.split('\n')[0], 'TimeoutError: late');
