@@ -65,6 +65,25 @@ irq('with nobody waiting the source is idle: no timer, edges wait in the ring, a
   assert.is(sim.evaluate('src.pending()'), 0);
 });
 
+irq('the timer stops once the consumer stops waiting and the queue is empty, and starts again with the next wait', () => {
+  const sim = board(`
+    var q = new T.ThreadSafeQueue(new Array(8));
+    var src = new K.InterruptSource(5, q, { events: FALLING });
+    var got = 0;
+    function take() { q.next().then(function () { got++; if (got < 3) take(); }); }
+    take();
+  `, { 5: pulses([10, 20, 30, 40]) });
+  sim.run(25);
+  assert.is(sim.evaluate('src.polling()'), true, 'a task waits');
+  sim.run(20);
+  assert.is(sim.evaluate('got'), 3);
+  assert.is(sim.evaluate('src.polling()'), false, 'nobody waits, nothing pending, queue empty');
+  assert.is(sim.timers.length, 0);
+  assert.is(sim.evaluate('src.pending()'), 1, 'the 4th edge waits in the ring');
+  sim.load('var last; q.next().then(function (r) { last = r.value; });');
+  assert.is(sim.evaluate('last'), 4, 'the wait collected it at once');
+});
+
 irq('17 edges with nobody collecting: 16 are recorded and 1 is counted as an overrun', () => {
   const sim = board(`var src = new K.InterruptSource(5, new T.ThreadSafeFlag(), { events: FALLING });`, { 5: pulses(Array.from({ length: 17 }, (_, i) => 10 + i)) });
   sim.run(100);

@@ -15,11 +15,18 @@
 // - Virtual pins: outputs (digitalWrite, analogWrite PWM), inputs driven by the simulation
 //   (square waves, button patterns with bounce) or wired to an output pin.
 // - Costs (model parameters, not measurements): an idle loop iteration `loopUs`, each timer or
-//   watch callback `callbackUs`, the job drain of a busy iteration `drainUs`. Idle stretches are
+//   watch callback `callbackUs`, entering the job drain of a busy iteration `drainUs`, each
+//   promise job `jobUs` (jobs are counted with a promise hook while the queue drains). Idle stretches are
 //   skipped in whole iterations, so a pulse shorter than an iteration can fall between two
 //   watch polls and be missed, as on the board.
 // Not modelled: top-level timers firing early, memory limits, the REPL/terminal, modules.
+import { createHook } from 'node:async_hooks';
 import vm from 'node:vm';
+
+// Counts promise jobs (reactions) while a simulated board drains its queue, to charge each its
+// CPU time. Enabled only around a drain: promise hooks slow every promise down.
+let jobsRun = 0;
+const jobCounter = createHook({ before() { jobsRun++; } });
 
 export const CONSTANTS = {
   LOW: 0, HIGH: 1, INPUT: 0, OUTPUT: 1, INPUT_PULLUP: 2, INPUT_PULLDOWN: 3,
@@ -29,7 +36,8 @@ export const CONSTANTS = {
 export const DEFAULTS = {
   loopUs: 100, // one idle main-loop iteration
   callbackUs: 50, // one timer or watch callback
-  drainUs: 100, // draining the jobs of an iteration that ran callbacks
+  drainUs: 20, // entering the job drain of an iteration that ran callbacks
+  jobUs: 30, // one promise job (a reaction: a `then` callback or an `await` resuming)
   irqLatencyUs: 29, // edge -> first line of the handler (platform facts)
   isrUs: 30, // CPU time of one handler call
   // Wall ms allowed to drain one iteration's jobs before the loop is reported as starved; 0 = no
@@ -83,7 +91,7 @@ export class KalumaSim {
     this.output = []; // lines printed by the program: { t (ms), line }
     this.errors = []; // errors printed by the firmware (uncaught in callbacks)
     this.echo = options.echo || null; // (line) => void, to print live
-    this.stats = { iterations: 0, callbacks: 0, edges: 0, irqCalls: 0, irqEdges: 0, latched: 0 };
+    this.stats = { iterations: 0, callbacks: 0, jobs: 0, edges: 0, irqCalls: 0, irqEdges: 0, latched: 0 };
     this.pins = new Map();
     this.timers = []; // { id, fn, due (ms), interval, repeat, active }
     this.watches = []; // { id, fn, pin, mode, debounceDelay, debounceTime, lastVal, val, active }
@@ -275,15 +283,21 @@ export class KalumaSim {
   }
 
   _drainJobs() {
+    jobsRun = 0;
+    jobCounter.enable();
     try {
       this._drainScript.runInContext(this.context, this.opt.drainTimeoutMs > 0 ? { timeout: this.opt.drainTimeoutMs } : undefined);
     } catch (e) {
+      jobCounter.disable();
       if (e && e.code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') {
         throw new Error(`kaluma-sim: the promise job queue did not drain within ${this.opt.drainTimeoutMs} ms at t=${this.millis()} ms: ` +
           'an async loop that always finds work ready starves the main loop (timers and watches stop), as it would on the board');
       }
       this._uncaught(e);
     }
+    jobCounter.disable();
+    this.stats.jobs += jobsRun;
+    this.now += jobsRun * this.opt.jobUs; // the jobs ran on the main loop, one after another
   }
 
   /** One main-loop iteration. */

@@ -161,8 +161,9 @@ const WAITS = ['wait', 'get', 'next'];
  *   the sustained limit (about 16 per main-loop iteration with `pollMs` 0, 16 per ms with 1). A full queue target leaves records in the
  *   ring (retried at the next collection), so a slow consumer shows up as overruns.
  * - Idle: the collecting timer runs only while a task waits on the target (the source wraps the
- *   target's own `wait`/`get`/`next` on that instance to know it, and `detach()` restores them)
- *   or records are pending; a waiting method first collects what is recorded. So a query on
+ *   target's own `wait`/`get`/`next` on that instance to know it, and `detach()` restores them),
+ *   records are pending or a queue target holds items; a waiting method first collects what is
+ *   recorded. So a query on
  *   the target (`isSet()`, `qsize()`) sees an edge only once it is collected: call `flush()`
  *   first when polling instead of waiting. See `idle`.
  * - The library keeps its own reference to the interrupt function (the firmware over-releases it).
@@ -331,7 +332,18 @@ export class InterruptSource<T = number> {
   /** Timer body: collect, then stop when idle and nobody waits and nothing is pending. */
   private _collect(): void {
     this.flush();
-    if (this._idle && this._waits === 0 && this.pending() === 0) this._stop();
+    if (this._idle && this._waits === 0 && this.pending() === 0 && !this._ready()) this._stop();
+  }
+
+  /**
+   * True when a wait on the target would finish at once: a queue holds items (its consumer is
+   * busy and will be back), or an event/flag is set. Such a wait is not tracked, and the timer
+   * keeps running while a queue holds items.
+   */
+  private _ready(): boolean {
+    const t = this._target;
+    if (this._put) return typeof t.empty === 'function' && !t.empty();
+    return typeof t.isSet === 'function' && t.isSet();
   }
 
   private _start(): void {
@@ -353,8 +365,9 @@ export class InterruptSource<T = number> {
     const self = this;
     const wrapper = function (this: any) {
       self.flush();
+      if (!self._attached || self._ready()) return fn.apply(this, arguments); // finishes at once: not tracked
       const p = fn.apply(this, arguments);
-      if (self._attached && p !== null && typeof p === 'object' && typeof p.then === 'function') {
+      if (p !== null && typeof p === 'object' && typeof p.then === 'function') {
         self._waits++;
         self._start();
         p.then(self._settled, self._settled);
