@@ -157,15 +157,16 @@ const WAITS = ['wait', 'get', 'next'];
  *   interrupt latency latch into one record of kind 12), but the wake-up comes one main-loop
  *   step later than the edge.
  * - Overrun: the interrupt side holds 16 records. An edge that finds them all uncollected is
- *   dropped and counted in `overruns()` (never silent): so 16 edges per collection interval is
- *   the sustained limit (about 16 per main-loop iteration with `pollMs` 0, 16 per ms with 1). A full queue target leaves records in the
- *   ring (retried at the next collection), so a slow consumer shows up as overruns.
+ *   dropped and counted in `overruns()` (never silent). So at most 16 edges per collection
+ *   interval get through (per loop iteration with `pollMs` 0, per ms with 1); in practice the
+ *   main loop's cost per item (a promise job or two for the consumer) is the tighter limit.
+ *   A full queue target leaves records in the ring (retried at the next collection), so a slow
+ *   consumer shows up as overruns.
  * - Idle: the collecting timer runs only while a task waits on the target (the source wraps the
  *   target's own `wait`/`get`/`next` on that instance to know it, and `detach()` restores them),
  *   records are pending or a queue target holds items; a waiting method first collects what is
- *   recorded. So a query on
- *   the target (`isSet()`, `qsize()`) sees an edge only once it is collected: call `flush()`
- *   first when polling instead of waiting. See `idle`.
+ *   recorded. So a query on the target (`isSet()`, `qsize()`) sees an edge only once it is
+ *   collected: call `flush()` first when polling instead of waiting. See `idle`.
  * - The library keeps its own reference to the interrupt function (the firmware over-releases it).
  * - A closed queue target detaches the source. One source per pin (the firmware keeps one
  *   callback per pin). Construct, collect and detach on the main loop.
