@@ -149,5 +149,13 @@ flag('a second waiter on another thread gets FlagInUse while the main thread wai
   assert.not.ok((await settle(f.wait({ timeout: 1 }))).error instanceof FlagInUse);
 });
 
+event('waitSync() on the main thread throws a TypeError that says why, for the event and the flag', () => {
+  const evt = new ThreadSafeEvent();
+  const f = new ThreadSafeFlag();
+  assert.throws(() => evt.waitSync(10), (e) => e instanceof TypeError && /main thread/.test(e.message));
+  assert.throws(() => f.waitSync(), (e) => e instanceof TypeError && /main thread/.test(e.message));
+  assert.not.ok(f.isSet() || evt.isSet());
+});
+
 event.run();
 flag.run();
