@@ -1,8 +1,8 @@
 // ThreadSafeQueue in shared memory with real worker_threads: a million items through 16 slots.
 import { test, suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ThreadSafeQueue, QueueEmpty, QueueFull, watchWorker } from '../../dist/shared.mjs';
-import { spawn, within } from './helpers.mjs';
+import { ThreadSafeQueue, AbortError, QueueEmpty, QueueFull, TimeoutError, watchWorker } from '../../dist/shared.mjs';
+import { settle, spawn, within } from './helpers.mjs';
 
 const N = 1e6;
 
@@ -168,5 +168,49 @@ sync('block=true on the main thread throws a TypeError that says why, instead of
   assert.is(q.qsize(), 3);
 });
 
+const one = suite('async side on one thread (as the core queue)');
+
+one('a waiting get() on the main thread receives an item put later on the same thread', async () => {
+  const q = new ThreadSafeQueue(4, 'int32');
+  const p = q.get({ timeout: 2000 });
+  q.putSync(5);
+  assert.is(await p, 5);
+  assert.ok(q.empty());
+});
+
+one('an aborted get() rejects with AbortError and takes no item; the next get() gets it', async () => {
+  const q = new ThreadSafeQueue(4, 'int32');
+  const ac = new AbortController();
+  const p = settle(q.get({ signal: ac.signal }));
+  ac.abort();
+  const r = await p;
+  assert.ok(!r.ok && r.error instanceof AbortError);
+  q.putSync(9);
+  assert.is(q.qsize(), 1, 'the aborted get took nothing');
+  assert.is(await q.get(), 9);
+});
+
+one('a put() that times out on a full queue rejects with TimeoutError and puts nothing', async () => {
+  const q = new ThreadSafeQueue(2, 'int32');
+  q.putSync(1);
+  const r = await settle(q.put(2, { timeout: 10 }));
+  assert.ok(!r.ok && r.error instanceof TimeoutError);
+  assert.is(q.qsize(), 1);
+  assert.is(q.getSync(), 1);
+  assert.ok(q.empty());
+});
+
+one('waiting puts enter in order as a consumer frees slots, and putSync does not overtake them', async () => {
+  const q = new ThreadSafeQueue(2, 'int32');
+  q.putSync(0);
+  const puts = [q.put(1), q.put(2)];
+  assert.throws(() => q.putSync(3), (e) => e instanceof QueueFull);
+  const got = [];
+  for (let i = 0; i < 3; i++) got.push(await q.get({ timeout: 2000 }));
+  await within(Promise.all(puts), 2000, 'the waiting puts');
+  assert.equal(got, [0, 1, 2]);
+});
+
 test.run();
 sync.run();
+one.run();
