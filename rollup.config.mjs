@@ -11,7 +11,7 @@ export default [
       { file: 'dist/threadsafe.js', format: 'umd', name: 'threadsafe' },
       { file: 'dist/threadsafe.mjs', format: 'es' },
     ],
-    plugins: [typescript({ tsconfig: './tsconfig.json', removeComments: true })],
+    plugins: [typescript({ tsconfig: './tsconfig.json', removeComments: true, noEmitOnError: true })],
   },
   {
     input: 'src/index.ts',
@@ -28,7 +28,7 @@ export default [
       { file: 'dist/shared.mjs', format: 'es' },
       { file: 'dist/shared.cjs', format: 'cjs' },
     ],
-    plugins: [typescript({ tsconfig: './src/shared/tsconfig.json', removeComments: true })],
+    plugins: [typescript({ tsconfig: './src/shared/tsconfig.json', removeComments: true, noEmitOnError: true })],
   },
   { input: 'src/shared/index.ts', external: [/^node:/], output: { file: 'dist/shared.d.ts', format: 'es' }, plugins: [dts()] },
 ];

@@ -41,7 +41,7 @@ export default [
       { file: 'dist/threadsafe-kaluma.js', format: 'umd', name: 'threadsafeKaluma' },
       { file: 'dist/threadsafe-kaluma.mjs', format: 'es' },
     ],
-    plugins: [typescript({ tsconfig: './tsconfig.json', removeComments: true })],
+    plugins: [typescript({ tsconfig: './tsconfig.json', removeComments: true, noEmitOnError: true })],
   },
   {
     input: 'src/kaluma/index.ts',
@@ -52,6 +52,6 @@ export default [
     input: `board/${name}.ts`,
     external: BUILTINS,
     output: { file: `dist/board/${name}.js`, format: 'iife', strict: true },
-    plugins: [typescript({ tsconfig: './board/tsconfig.json', removeComments: true }), sizeReport()],
+    plugins: [typescript({ tsconfig: './board/tsconfig.json', removeComments: true, noEmitOnError: true }), sizeReport()],
   })),
 ];

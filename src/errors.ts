@@ -36,14 +36,15 @@ function defineError<E extends Error>(name: string): ErrorClass<E> {
   // A named function per class so that `instanceof` tells them apart.
   function ThreadSafeError(this: any, message?: string): any {
     if (!(this instanceof ThreadSafeError)) return new (ThreadSafeError as any)(message);
-    this.message = message === undefined ? name : String(message);
+    const self: any = this; // after the instanceof check the checker narrows `this` to {}
+    self.message = message === undefined ? name : String(message);
     // Only on the error path. V8 (Node): a lazily formatted trace headed "QueueFull: ...",
     // without this constructor's frame. Elsewhere borrow one (an array of strings on Kaluma).
     if (typeof captureStackTrace === 'function') {
-      captureStackTrace(this, ThreadSafeError);
+      captureStackTrace(self, ThreadSafeError);
     } else {
-      const probe = new Error(this.message);
-      if (probe.stack !== undefined) this.stack = probe.stack;
+      const probe = new Error(self.message);
+      if (probe.stack !== undefined) self.stack = probe.stack;
     }
   }
   ThreadSafeError.prototype = Object.create(Error.prototype);
