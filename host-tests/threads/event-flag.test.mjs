@@ -157,5 +157,27 @@ event('waitSync() on the main thread throws a TypeError that says why, for the e
   assert.not.ok(f.isSet() || evt.isSet());
 });
 
+flag('set(); clear() at once by a worker still wakes the main-thread waiter, and leaves the flag clear (500 rounds)', async () => {
+  const f = new ThreadSafeFlag();
+  const go = new ThreadSafeFlag();
+  const back = new ThreadSafeFlag();
+  const w = spawn(`
+    const f = S.ThreadSafeFlag.from(workerData.f), go = S.ThreadSafeFlag.from(workerData.go);
+    const back = S.ThreadSafeFlag.from(workerData.back);
+    for (let i = 0; i < 500; i++) { go.waitSync(5000); f.set(); f.clear(); back.set(); }
+  `, { f: f.share(), go: go.share(), back: back.share() });
+  let woke = 0;
+  for (let i = 0; i < 500; i++) {
+    const p = f.wait({ timeout: 5000 }); // claimed now: the set must reach it
+    go.set();
+    await p;
+    woke++;
+    await back.wait({ timeout: 5000 });
+  }
+  assert.is(woke, 500);
+  assert.not.ok(f.isSet());
+  assert.is(await w.exit, 0);
+});
+
 event.run();
 flag.run();
