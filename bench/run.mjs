@@ -104,6 +104,21 @@ function printTable(title, rows) {
   }
 }
 
+/** Every (row, peer) where ours is worse by more than 3 %, as text lines. */
+export function losses(results) {
+  const out = [];
+  for (const m of results) {
+    if (m.error) continue;
+    for (const r of m.rows) {
+      for (const p of r.peers || []) {
+        const c = compare(r.value, p.value, r.higherIsBetter);
+        if (c.verdict === 'worse') out.push(`${r.name}: ${fmt(r.value)} vs ${p.name} ${fmt(p.value)} ${r.unit} (${c.text})`);
+      }
+    }
+  }
+  return out;
+}
+
 function markdown(results) {
   const md = [];
   for (const m of results) {
@@ -120,6 +135,8 @@ function markdown(results) {
     if (notes.length) md.push('', ...notes);
     md.push('');
   }
+  const lost = losses(results);
+  if (lost.length) md.push('### Where ours is worse than a peer', '', ...lost.map((l) => `- ${l}`), '');
   return md.join('\n');
 }
 
@@ -201,6 +218,8 @@ async function main() {
       printTable(`${entry.title} (${file}, ${entry.seconds} s)`, entry.rows);
     }
   }
+  const lost = losses(results);
+  if (lost.length) console.log(`\n## Where ours is worse than a peer (${lost.length})\n\n${lost.map((l) => `- ${l}`).join('\n')}`);
   machine.loadavgAfter = os.loadavg().map((x) => Number(x.toFixed(2)));
   const json = { date: new Date().toISOString(), command: 'npm run bench', machine, modules: results };
   // A filtered run does not overwrite the full results.
