@@ -223,7 +223,7 @@ export class ThreadSafeQueue implements AsyncIterator<number> {
     for (;;) {
       if (Atomics.load(w, W_CLOSED) !== 0) throw new QueueClosed('ThreadSafeQueue.putSync: the queue is closed');
       if (this._putters.head === null && this._push(item)) return;
-      if (deadline < 0) throw new QueueFull('ThreadSafeQueue.putSync: the queue is full (' + (this._n - 1) + ' items)');
+      if (deadline < 0) throw new QueueFull('ThreadSafeQueue.putSync: the queue is full (capacity ' + (this._n - 1) + ')');
       if (this._putters.head !== null) throw new QueueFull('ThreadSafeQueue.putSync: async puts of this thread are still waiting');
       this.stats.putWaits++;
       // Announce, re-check, sleep: see "How it works" (the producer's half of the handshake).
