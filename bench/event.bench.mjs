@@ -146,8 +146,8 @@ export default async function run() {
       note: n === 1 ? `a round = N tasks call wait(), set(), the N-th task runs; ${rounds.toLocaleString('en-US')} rounds per run, median of 9` : undefined,
     });
   }
-  // 3. Latency: 5 runs of 4,000 samples per candidate, interleaved, pooled.
-  const pools = (await interleave(LATENCY, 5, (c) => latency(c.make, 4000, c.mode))).map((runs) => runs.flat());
+  // 3. Latency: 20 runs of 1,000 samples per candidate, interleaved finely, pooled.
+  const pools = (await interleave(LATENCY, 20, (c) => latency(c.make, 1000, c.mode))).map((runs) => runs.flat());
   const peersOf = (f) => LATENCY.filter((c) => !c.ours).map((c) => ({ name: c.name, value: f(pools[LATENCY.indexOf(c)]) }));
   for (const [label, f] of [['median', median], ['p99', (s) => percentile(s, 99)]]) {
     LATENCY.forEach((c, i) => {
@@ -158,7 +158,7 @@ export default async function run() {
         value: f(pools[i]),
         higherIsBetter: false,
         peers: peersOf(f),
-        note: i === 0 && label === 'median' ? '20,000 samples per candidate (5 runs of 4,000), performance.now() on both sides of the await' : undefined,
+        note: i === 0 && label === 'median' ? '20,000 samples per candidate (20 interleaved runs of 1,000), performance.now() on both sides of the await' : undefined,
       });
     });
   }
