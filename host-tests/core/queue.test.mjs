@@ -33,7 +33,7 @@ for (const { name, lib } of BUILDS) {
   sync('putSync on a full queue throws QueueFull, qsize stays N-1 and the items are intact', () => {
     const q = new ThreadSafeQueue(new Array(4));
     q.putSync('a'); q.putSync('b'); q.putSync('c');
-    const err = throwsLike(() => q.putSync('d'), QueueFull, /full \(3 items\)/);
+    const err = throwsLike(() => q.putSync('d'), QueueFull, /full \(capacity 3\)/);
     assert.is(err.name, 'QueueFull');
     assert.is(q.qsize(), 3);
     assert.is(q.full(), true);
