@@ -1,6 +1,6 @@
-// The "Threads on Node" example of src/shared/README.md runs as written: its two code blocks
-// become main.mjs and square.mjs in a temporary package that maps `threadsafe/shared` to
-// dist/ with the same "exports" entry package.json ships.
+// The "Threads on Node" example of the README runs as written: its two code blocks become
+// main.mjs and square.mjs beside a copy of the package (dist/ and the "exports" map that
+// package.json ships).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFile } from 'node:child_process';
@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const README = fileURLToPath(new URL('../../src/shared/README.md', import.meta.url));
+const README = fileURLToPath(new URL('../../README.md', import.meta.url));
 const DIST = fileURLToPath(new URL('../../dist', import.meta.url));
 
 test('the README example prints 1 4 9 16 25 and ends', async () => {
@@ -24,7 +24,7 @@ test('the README example prints 1 4 9 16 25 and ends', async () => {
     cpSync(DIST, join(pkg, 'dist'), { recursive: true });
     writeFileSync(join(pkg, 'package.json'), JSON.stringify({
       name: 'threadsafe',
-      exports: { './shared': { types: './dist/shared.d.ts', import: './dist/shared.mjs', require: './dist/shared.cjs' } },
+      exports: JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).exports,
     }));
     writeFileSync(join(dir, 'main.mjs'), main);
     writeFileSync(join(dir, 'square.mjs'), square);
