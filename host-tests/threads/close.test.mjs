@@ -45,7 +45,7 @@ close('a worker closing its output ends the main thread\'s for await after the q
   const q = new ThreadSafeQueue(4, 'int32');
   const w = spawn(`const q = S.ThreadSafeQueue.from(workerData); for (let i = 1; i <= 10; i++) q.putSync(i, true); q.close();`, q.share());
   const got = [];
-  await within((async () => { for await (const x of q) got.push(x); })(), 5000, 'for await');
+  await within((async () => { for await (const x of q) got.push(x); })(), 30000, 'for await');
   assert.equal(got, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
   const r = await settle(q.get());
   assert.ok(!r.ok && r.error instanceof QueueClosed, 'get() on the drained, closed queue rejects with QueueClosed');
@@ -66,12 +66,33 @@ close('the main thread closing rejects its own waiting put() with QueueClosed', 
 close('closing an event or a flag from a worker rejects the main thread\'s waits with ClosedError', async () => {
   const evt = new ThreadSafeEvent();
   const f = new ThreadSafeFlag();
-  const waits = [settle(evt.wait()), settle(evt.wait({ timeout: 5000 })), settle(f.wait())];
+  const waits = [settle(evt.wait()), settle(evt.wait({ timeout: 30000 })), settle(f.wait())];
   const w = spawn(`sleep(20); S.attach(workerData[0]).close(); S.attach(workerData[1]).close();`, [evt.share(), f.share()]);
-  const rs = await within(Promise.all(waits), 5000, 'the waits');
+  const rs = await within(Promise.all(waits), 30000, 'the waits');
   for (const r of rs) assert.ok(!r.ok && r.error instanceof ClosedError, String(r.error));
   assert.ok(evt.closed() && f.closed());
   await w.exit;
+});
+
+close('a set made before close() is still delivered: flag and event waits resolve once, then fail with ClosedError', async () => {
+  const f = new ThreadSafeFlag();
+  f.set();
+  f.close();
+  assert.is((await settle(f.wait())).error, undefined, 'the flag set before the close is consumed');
+  assert.ok((await settle(f.wait())).error instanceof ClosedError, 'then the closed flag fails');
+  const pending = new ThreadSafeFlag();
+  const p = settle(pending.wait()); // waiting when the set and the close land in one turn
+  pending.set();
+  pending.close();
+  assert.is((await within(p, 30000, 'the pending flag wait')).error, undefined);
+  const evt = new ThreadSafeEvent();
+  const q = settle(evt.wait());
+  evt.set();
+  evt.close();
+  assert.is((await within(q, 30000, 'the pending event wait')).error, undefined);
+  assert.is((await settle(evt.wait())).error, undefined, 'the event stays set after the close');
+  evt.clear();
+  assert.ok((await settle(evt.wait())).error instanceof ClosedError, 'cleared and closed: the wait fails');
 });
 
 const death = suite('a worker that dies ends every wait (watchWorker)');
@@ -88,10 +109,10 @@ death('a worker that throws mid-stream: the main thread\'s for await ends and wa
   watchWorker(w.worker, q, evt, f);
   const waits = [settle(evt.wait()), settle(f.wait())];
   const got = [];
-  await within((async () => { for await (const x of q) got.push(x); })(), 5000, 'for await after the crash');
+  await within((async () => { for await (const x of q) got.push(x); })(), 30000, 'for await after the crash');
   assert.equal(got, [0, 1, 2, 3, 4], 'what it put before dying is still delivered');
   assert.is(await w.exit, 1);
-  for (const r of await within(Promise.all(waits), 5000, 'event and flag waits')) {
+  for (const r of await within(Promise.all(waits), 30000, 'event and flag waits')) {
     assert.ok(!r.ok && r.error instanceof ClosedError);
   }
 });
@@ -106,7 +127,7 @@ death('worker.terminate() while the main thread awaits get() and put(): both set
   const put = settle(outbox.put(8));
   await new Promise((r) => setTimeout(r, 20));
   await w.worker.terminate();
-  const [g, p] = await within(Promise.all([get, put]), 5000, 'get and put after terminate');
+  const [g, p] = await within(Promise.all([get, put]), 30000, 'get and put after terminate');
   assert.ok(!g.ok && g.error instanceof QueueClosed);
   assert.ok(!p.ok && p.error instanceof QueueClosed);
 });
@@ -199,7 +220,7 @@ exit('a worker whose only work is await get() stays alive until the main thread 
   watchWorker(w.worker, q, reply); // if the worker exited early, reply would close and get() reject
   await new Promise((r) => setTimeout(r, 200));
   q.putSync(21);
-  const r = await settle(within(reply.get(), 5000, 'the reply'));
+  const r = await settle(within(reply.get(), 30000, 'the reply'));
   assert.ok(r.ok, 'the worker answered (an early exit closes reply: ' + (r.error && r.error.name) + ')');
   assert.is(r.value, 42);
   assert.is(await w.exit, 0, 'and then it exits by itself: the keep-alive is released');

@@ -8,10 +8,10 @@ const event = suite('ThreadSafeEvent across threads');
 
 event('a set() from a worker wakes every waiter on the main thread, and the event stays set', async () => {
   const evt = new ThreadSafeEvent();
-  const waits = [evt.wait(), evt.wait(), evt.wait({ timeout: 5000 })];
+  const waits = [evt.wait(), evt.wait(), evt.wait({ timeout: 30000 })];
   const w = spawn(`sleep(20); S.ThreadSafeEvent.from(workerData).set();`, evt.share());
   watchWorker(w.worker, evt);
-  await within(Promise.all(waits), 5000, 'three main-thread waits');
+  await within(Promise.all(waits), 30000, 'three main-thread waits');
   assert.ok(evt.isSet());
   await w.exit;
 });
@@ -24,12 +24,12 @@ event('a set() on the main thread wakes a worker blocked in waitSync() and one a
     const other = S.ThreadSafeEvent.from(workerData.evt);
     const t0 = Date.now();
     ready.set();
-    evt.waitSync(5000);
+    evt.waitSync(30000);
     post('blocking waiter woke');
-    other.wait({ timeout: 5000 }).then(() => post('async waiter woke'), (e) => post('async waiter failed: ' + e.name));
+    other.wait({ timeout: 30000 }).then(() => post('async waiter woke'), (e) => post('async waiter failed: ' + e.name));
   `, { evt: evt.share(), ready: ready.share() });
   watchWorker(w.worker, evt, ready);
-  await within(ready.wait(), 5000, 'worker start');
+  await within(ready.wait(), 30000, 'worker start');
   await new Promise((r) => setTimeout(r, 20)); // let it fall asleep in waitSync
   evt.set();
   assert.is(await w.message((m) => m.startsWith('blocking')), 'blocking waiter woke');
@@ -53,7 +53,7 @@ event('set(); clear() at once by a worker still wakes the main-thread waiter tha
     const evt = S.ThreadSafeEvent.from(workerData.evt), go = S.ThreadSafeFlag.from(workerData.go);
     const back = S.ThreadSafeFlag.from(workerData.back);
     for (let i = 0; i < 1000; i++) {
-      go.waitSync(5000);
+      go.waitSync(30000);
       evt.set();
       evt.clear(); // races the main thread's wake-up on purpose
       back.set(); // (so that the next round's wait() does not find the event still set)
@@ -63,11 +63,11 @@ event('set(); clear() at once by a worker still wakes the main-thread waiter tha
   // (not watchWorker: the event must stay open after the worker ends, for the last check)
   let woke = 0;
   for (let i = 0; i < 1000; i++) {
-    const p = evt.wait({ timeout: 5000 }); // registered now: any set from here on must reach it
+    const p = evt.wait({ timeout: 30000 }); // registered now: any set from here on must reach it
     go.set();
     await p;
     woke++;
-    await back.wait({ timeout: 5000 });
+    await back.wait({ timeout: 30000 });
   }
   assert.is(woke, 1000);
   assert.is(await w.message(), 'done');
@@ -79,11 +79,11 @@ event('set(); clear() at once by a worker still wakes the main-thread waiter tha
 event('wait({ timeout }) on the main thread rejects with TimeoutError when no worker sets it, and others still get the set', async () => {
   const evt = new ThreadSafeEvent();
   const short = settle(evt.wait({ timeout: 20 }));
-  const long = evt.wait({ timeout: 5000 });
+  const long = evt.wait({ timeout: 30000 });
   const r = await short;
   assert.ok(!r.ok && r.error instanceof TimeoutError);
   const w = spawn(`S.ThreadSafeEvent.from(workerData).set();`, evt.share());
-  await within(long, 5000, 'the remaining waiter');
+  await within(long, 30000, 'the remaining waiter');
   await w.exit;
 });
 
@@ -94,13 +94,13 @@ flag('10,000 ping-pongs between the main thread (await wait) and a worker (waitS
   const pong = new ThreadSafeFlag();
   const w = spawn(`
     const ping = S.ThreadSafeFlag.from(workerData.ping), pong = S.ThreadSafeFlag.from(workerData.pong);
-    for (let i = 0; i < 10000; i++) { ping.waitSync(5000); pong.set(); }
+    for (let i = 0; i < 10000; i++) { ping.waitSync(30000); pong.set(); }
     post('done');
   `, { ping: ping.share(), pong: pong.share() });
   watchWorker(w.worker, ping, pong);
   for (let i = 0; i < 10000; i++) {
     ping.set();
-    await pong.wait({ timeout: 5000 });
+    await pong.wait({ timeout: 30000 });
   }
   assert.is(await w.message(), 'done');
   assert.not.ok(ping.isSet() || pong.isSet(), 'every set was consumed');
@@ -122,9 +122,9 @@ flag('two sets before the wait wake a worker once, and the flag is clear afterwa
 
 flag('a flag set by a worker wakes the main thread, and clear() after a consumed set changes nothing', async () => {
   const f = new ThreadSafeFlag();
-  const p = f.wait({ timeout: 5000 });
+  const p = f.wait({ timeout: 30000 });
   const w = spawn(`sleep(20); S.ThreadSafeFlag.from(workerData).set();`, f.share());
-  await within(p, 5000, 'main-thread wait');
+  await within(p, 30000, 'main-thread wait');
   f.clear();
   assert.not.ok(f.isSet());
   await w.exit;
@@ -132,7 +132,7 @@ flag('a flag set by a worker wakes the main thread, and clear() after a consumed
 
 flag('a second waiter on another thread gets FlagInUse while the main thread waits', async () => {
   const f = new ThreadSafeFlag();
-  const p = f.wait({ timeout: 5000 });
+  const p = f.wait({ timeout: 30000 });
   const w = spawn(`
     const f = S.ThreadSafeFlag.from(workerData);
     let r = 'no error';
@@ -141,7 +141,7 @@ flag('a second waiter on another thread gets FlagInUse while the main thread wai
     f.set();
   `, f.share());
   assert.is(await w.message(), 'FlagInUse');
-  await within(p, 5000, 'the first waiter');
+  await within(p, 30000, 'the first waiter');
   // the claim is released once the wait settled: a new wait is allowed
   const again = settle(f.wait({ timeout: 10 }));
   const r = await again;
@@ -164,15 +164,15 @@ flag('set(); clear() at once by a worker still wakes the main-thread waiter, and
   const w = spawn(`
     const f = S.ThreadSafeFlag.from(workerData.f), go = S.ThreadSafeFlag.from(workerData.go);
     const back = S.ThreadSafeFlag.from(workerData.back);
-    for (let i = 0; i < 500; i++) { go.waitSync(5000); f.set(); f.clear(); back.set(); }
+    for (let i = 0; i < 500; i++) { go.waitSync(30000); f.set(); f.clear(); back.set(); }
   `, { f: f.share(), go: go.share(), back: back.share() });
   let woke = 0;
   for (let i = 0; i < 500; i++) {
-    const p = f.wait({ timeout: 5000 }); // claimed now: the set must reach it
+    const p = f.wait({ timeout: 30000 }); // claimed now: the set must reach it
     go.set();
     await p;
     woke++;
-    await back.wait({ timeout: 5000 });
+    await back.wait({ timeout: 30000 });
   }
   assert.is(woke, 500);
   assert.not.ok(f.isSet());

@@ -31,7 +31,7 @@ export function spawn(body, workerData) {
   const exit = new Promise((resolve) => worker.once('exit', resolve));
   worker.on('error', () => {}); // a crash is reported through exit(1) and asserted by the test
   /** Resolves with the next message that `match`es (from the start), rejects after `ms`. */
-  function message(match = () => true, ms = 5000) {
+  function message(match = () => true, ms = 30000) {
     return new Promise((resolve, reject) => {
       const t = setTimeout(() => reject(new Error('no matching message from the worker within ' + ms + ' ms')), ms);
       const check = () => {

@@ -87,7 +87,7 @@ test('float64 slots carry fractions, negatives, NaN and infinities across thread
   const w = spawn(`
     const q = S.ThreadSafeQueue.from(workerData.q);
     const out = [];
-    for (let i = 0; i < workerData.count; i++) out.push(q.getSync(true, 5000));
+    for (let i = 0; i < workerData.count; i++) out.push(q.getSync(true, 30000));
     post(out);
   `, { q: q.share(), count: values.length });
   for (const v of values) await q.put(v);
@@ -172,7 +172,7 @@ const one = suite('async side on one thread (as the core queue)');
 
 one('a waiting get() on the main thread receives an item put later on the same thread', async () => {
   const q = new ThreadSafeQueue(4, 'int32');
-  const p = q.get({ timeout: 2000 });
+  const p = q.get({ timeout: 20000 });
   q.putSync(5);
   assert.is(await p, 5);
   assert.ok(q.empty());
@@ -206,7 +206,7 @@ one('waiting puts enter in order as a consumer frees slots, and putSync does not
   const puts = [q.put(1), q.put(2)];
   assert.throws(() => q.putSync(3), (e) => e instanceof QueueFull);
   const got = [];
-  for (let i = 0; i < 3; i++) got.push(await q.get({ timeout: 2000 }));
+  for (let i = 0; i < 3; i++) got.push(await q.get({ timeout: 20000 }));
   await within(Promise.all(puts), 2000, 'the waiting puts');
   assert.equal(got, [0, 1, 2]);
 });

@@ -30,7 +30,8 @@ const EVENT_BYTES = 64;
  * - A set before the wait is not lost: `wait()` returns at once while the event is set.
  * - `wait({ signal, timeout })` cancels that waiter alone (`AbortError`/`TimeoutError`).
  * - `close()` (either thread, or `watchWorker` on worker exit) makes every current and later
- *   wait throw/reject `ClosedError`, so nobody waits for a thread that is gone.
+ *   wait throw/reject `ClosedError` while the event is not set, so nobody waits for a thread
+ *   that is gone; a set made before the close is still delivered.
  * - An async wait holds Node's event loop open until it settles.
  *
  * ```js
@@ -96,6 +97,7 @@ export class ThreadSafeEvent {
     const bell = Atomics.load(w, W_BELL);
     if (Atomics.load(w, W_STATE) !== 0) return;
     for (;;) {
+      if (Atomics.load(w, W_STATE) !== 0) return; // set, perhaps just before a close()
       if (Atomics.load(w, W_CLOSED) !== 0) throw new ClosedError('ThreadSafeEvent.waitSync: the event is closed');
       if (Atomics.load(w, W_BELL) !== bell) return; // a set() since we looked
       if (!sleepWhile(w, W_BELL, bell, deadline)) throw new TimeoutError('ThreadSafeEvent.waitSync: not set within ' + timeout + ' ms');
@@ -139,10 +141,12 @@ export class ThreadSafeEvent {
     this._armed = false;
     const bell = Atomics.load(w, W_BELL);
     const closed = Atomics.load(w, W_CLOSED) !== 0;
+    const set = Atomics.load(w, W_STATE) !== 0; // a set made before close() is still delivered
     let x = this._waiters.head;
     while (x !== null) {
       const next = x.next;
-      if (closed) rejectWaiter(x, new ClosedError('ThreadSafeEvent.wait: the event was closed'));
+      if (set) resolveWaiter(x, undefined);
+      else if (closed) rejectWaiter(x, new ClosedError('ThreadSafeEvent.wait: the event was closed'));
       else if (x.value !== bell) resolveWaiter(x, undefined);
       x = next;
     }

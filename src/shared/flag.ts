@@ -29,7 +29,8 @@ const FLAG_BYTES = 64;
  * THEN bumps BELL and notifies, so a waiter either consumes STATE directly or is rung.
  *
  * - Two sets before a wait wake it once (a bit, not a counter).
- * - `close()` (either thread, or `watchWorker` on worker exit) makes waits fail with `ClosedError`.
+ * - `close()` (either thread, or `watchWorker` on worker exit) makes waits fail with `ClosedError`,
+ *   once a set made before it has been consumed.
  * - `waitSync(timeout?)` blocks a worker; the main thread gets a TypeError.
  *
  * ```js
@@ -80,14 +81,18 @@ export class ThreadSafeFlag {
   wait(options?: WaitOptions): Promise<void> {
     checkOptions(options, 'ThreadSafeFlag.wait');
     const w = this._w;
-    if (Atomics.load(w, W_CLOSED) !== 0) return Promise.reject(new ClosedError('ThreadSafeFlag.wait: the flag is closed'));
     if (Atomics.compareExchange(w, W_WAITER, 0, 1) !== 0) {
       return Promise.reject(new FlagInUse('ThreadSafeFlag.wait: another task or thread is already waiting on this flag (use ThreadSafeEvent for several waiters)'));
     }
     const bell = Atomics.load(w, W_BELL);
+    // A set made before close() is still delivered; only then does a closed flag fail.
     if (Atomics.compareExchange(w, W_STATE, 1, 0) === 1) {
       Atomics.store(w, W_WAITER, 0);
       return RESOLVED;
+    }
+    if (Atomics.load(w, W_CLOSED) !== 0) {
+      Atomics.store(w, W_WAITER, 0);
+      return Promise.reject(new ClosedError('ThreadSafeFlag.wait: the flag is closed'));
     }
     const p = addWaiter(this._waiters, bell, options);
     p.then(this._unclaim, this._unclaim); // however it ends, the claim goes
@@ -102,7 +107,6 @@ export class ThreadSafeFlag {
   waitSync(timeout?: number): void {
     const deadline = blockDeadline(true, timeout, 'ThreadSafeFlag.waitSync');
     const w = this._w;
-    if (Atomics.load(w, W_CLOSED) !== 0) throw new ClosedError('ThreadSafeFlag.waitSync: the flag is closed');
     if (Atomics.compareExchange(w, W_WAITER, 0, 1) !== 0) {
       throw new FlagInUse('ThreadSafeFlag.waitSync: another task or thread is already waiting on this flag');
     }
@@ -110,6 +114,7 @@ export class ThreadSafeFlag {
       const bell = Atomics.load(w, W_BELL);
       if (Atomics.compareExchange(w, W_STATE, 1, 0) === 1) return;
       for (;;) {
+        if (Atomics.compareExchange(w, W_STATE, 1, 0) === 1) return; // a set made before close() still counts
         if (Atomics.load(w, W_CLOSED) !== 0) throw new ClosedError('ThreadSafeFlag.waitSync: the flag is closed');
         if (Atomics.load(w, W_BELL) !== bell) {
           Atomics.compareExchange(w, W_STATE, 1, 0); // consume the set that rang
@@ -160,6 +165,10 @@ export class ThreadSafeFlag {
     const x = this._waiters.head;
     if (x === null) return;
     const bell = Atomics.load(w, W_BELL);
+    if (Atomics.compareExchange(w, W_STATE, 1, 0) === 1) {
+      resolveWaiter(x, undefined); // a set made before close() is still delivered
+      return;
+    }
     if (Atomics.load(w, W_CLOSED) !== 0) {
       rejectWaiter(x, new ClosedError('ThreadSafeFlag.wait: the flag was closed'));
       return;
