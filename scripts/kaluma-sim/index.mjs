@@ -20,13 +20,23 @@
 //   skipped in whole iterations, so a pulse shorter than an iteration can fall between two
 //   watch polls and be missed, as on the board.
 // Not modelled: top-level timers firing early, memory limits, the REPL/terminal, modules.
-import { createHook } from 'node:async_hooks';
 import vm from 'node:vm';
 
 // Counts promise jobs (reactions) while a simulated board drains its queue, to charge each its
-// CPU time. Enabled only around a drain: promise hooks slow every promise down.
-let jobsRun = 0;
-const jobCounter = createHook({ before() { jobsRun++; } });
+// CPU time: the context's own Promise.prototype.then wraps both reactions with a counter
+// (catch and finally go through then). Board bundles are ES5, so every job they make is such a
+// reaction; an `await` in non-ES5 test code is not counted. (Not async_hooks: with vm contexts
+// that own their microtask queue, async hooks crashed Node 20 at random later in the same
+// process: "Assertion failed: (env_->execution_async_id()) == (0)".)
+const COUNT_JOBS = `(function () {
+  var then = Promise.prototype.then, jobs = 0;
+  Promise.prototype.then = function (onFulfilled, onRejected) {
+    return then.call(this,
+      function (v) { jobs++; return typeof onFulfilled === 'function' ? onFulfilled(v) : v; },
+      function (e) { jobs++; if (typeof onRejected === 'function') return onRejected(e); throw e; });
+  };
+  return function () { var n = jobs; jobs = 0; return n; };
+})()`;
 
 export const CONSTANTS = {
   LOW: 0, HIGH: 1, INPUT: 0, OUTPUT: 1, INPUT_PULLUP: 2, INPUT_PULLDOWN: 3,
@@ -108,6 +118,7 @@ export class KalumaSim {
     this.isrRan = false; // an interrupt handler ran since the last drain
     this.context = vm.createContext(this._globals(), { microtaskMode: 'afterEvaluate' });
     this.context.global = this.context;
+    this._jobsRun = vm.runInContext(COUNT_JOBS, this.context);
     this._drainScript = new vm.Script('0');
   }
 
@@ -283,19 +294,17 @@ export class KalumaSim {
   }
 
   _drainJobs() {
-    jobsRun = 0;
-    jobCounter.enable();
+    this._jobsRun(); // reset: jobs the program's top level or a test queued do not count
     try {
       this._drainScript.runInContext(this.context, this.opt.drainTimeoutMs > 0 ? { timeout: this.opt.drainTimeoutMs } : undefined);
     } catch (e) {
-      jobCounter.disable();
       if (e && e.code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') {
         throw new Error(`kaluma-sim: the promise job queue did not drain within ${this.opt.drainTimeoutMs} ms at t=${this.millis()} ms: ` +
           'an async loop that always finds work ready starves the main loop (timers and watches stop), as it would on the board');
       }
       this._uncaught(e);
     }
-    jobCounter.disable();
+    const jobsRun = this._jobsRun();
     this.stats.jobs += jobsRun;
     this.now += jobsRun * this.opt.jobUs; // the jobs ran on the main loop, one after another
   }
