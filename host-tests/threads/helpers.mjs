@@ -29,7 +29,7 @@ export function spawn(body, workerData) {
     for (const l of listeners.splice(0)) l();
   });
   const exit = new Promise((resolve) => worker.once('exit', resolve));
-  worker.on('error', () => {}); // a crash is reported through exit(1) and asserted by the test
+  worker.on('error', (e) => { if (process.env.TS_DEBUG_WORKERS) console.error('WORKER ERROR', e); }); // a crash is reported through exit(1) and asserted by the test
   /** Resolves with the next message that `match`es (from the start), rejects after `ms`. */
   function message(match = () => true, ms = 30000) {
     return new Promise((resolve, reject) => {

@@ -4,7 +4,9 @@
 import { TimeoutError } from '../errors';
 import { addWaiter, checkOptions, RESOLVED, rejectWaiter, resolveWaiter, WaitList, WaitOptions } from '../waiters';
 import { ClosedError } from './errors';
-import { blockDeadline, holdUntilSettled, KIND_EVENT, openHandle, sleepWhile, W_CLOSED, whenChanged, writeHeader } from './memory';
+import {
+  blockDeadline, holdUntilSettled, KIND_EVENT, openHandle, raiseSets, ringSets, sleepWhile, W_CLOSED, whenChanged, writeHeader,
+} from './memory';
 
 /** What `evt.share()` returns: post it to a worker and call `ThreadSafeEvent.from(handle)` there. */
 export interface SharedEventHandle {
@@ -12,20 +14,21 @@ export interface SharedEventHandle {
   readonly buffer: SharedArrayBuffer;
 }
 
-const W_STATE = 5; // 1 between set() and clear()
-const W_BELL = 6; // bumped by every set() (and close()): a waiter returns once it moved
+// word 5 is unused (it held the state before the state moved into SETS)
+const W_SETS = 6; // bit 0: set (until clear()); bits 1..31: sets (and closes) so far
 const EVENT_BYTES = 64;
 
 /**
  * An event in shared memory: any thread sets or clears it, any number of async tasks on any
  * thread `await evt.wait()`, and a worker may also block in `evt.waitSync()`.
  *
- * How it works: two words, STATE (set or not) and BELL (a counter). `set()` stores
- * STATE = 1, THEN bumps BELL and notifies; a waiter reads BELL, THEN STATE: if set it returns,
- * else it sleeps until BELL differs from what it read. Because STATE is stored before BELL
- * moves, a waiter that read the new BELL also sees STATE = 1, so a set is never lost; and
- * because a waiter returns on the BELL change rather than on STATE, `set(); clear()` still
- * wakes every task that was waiting at the moment of the set (the core's semantics).
+ * How it works: one word, SETS: bit 0 is the state, bits 1..31 count the sets. `set()` raises
+ * the bit and advances the count in ONE compareExchange, then notifies; `clear()` clears the
+ * bit (Atomics.and). A waiter reads the word once: if the bit is up it returns, else it notes
+ * the count and sleeps until the word changes, and returns when the bit is up or the count
+ * moved. Because the state and the count change in one step, a set is never lost and never
+ * counted twice; and because a waiter also returns on the count, `set(); clear()` still wakes
+ * every task that was waiting at the moment of the set (the core's semantics).
  *
  * - A set before the wait is not lost: `wait()` returns at once while the event is set.
  * - `wait({ signal, timeout })` cancels that waiter alone (`AbortError`/`TimeoutError`).
@@ -79,10 +82,10 @@ export class ThreadSafeEvent {
   wait(options?: WaitOptions): Promise<void> {
     checkOptions(options, 'ThreadSafeEvent.wait');
     const w = this._w;
-    const bell = Atomics.load(w, W_BELL); // BELL first, then STATE: see How it works
-    if (Atomics.load(w, W_STATE) !== 0) return RESOLVED;
+    const v = Atomics.load(w, W_SETS); // the bit and the count in one read: see How it works
+    if ((v & 1) !== 0) return RESOLVED;
     if (Atomics.load(w, W_CLOSED) !== 0) return Promise.reject(new ClosedError('ThreadSafeEvent.wait: the event is closed'));
-    const p = addWaiter(this._waiters, bell, options);
+    const p = addWaiter(this._waiters, v, options);
     if (!this._armed) this._serve();
     return holdUntilSettled(p);
   }
@@ -94,40 +97,37 @@ export class ThreadSafeEvent {
   waitSync(timeout?: number): void {
     const deadline = blockDeadline(true, timeout, 'ThreadSafeEvent.waitSync');
     const w = this._w;
-    const bell = Atomics.load(w, W_BELL);
-    if (Atomics.load(w, W_STATE) !== 0) return;
+    const seen = Atomics.load(w, W_SETS);
+    if ((seen & 1) !== 0) return;
     for (;;) {
-      if (Atomics.load(w, W_STATE) !== 0) return; // set, perhaps just before a close()
+      const v = Atomics.load(w, W_SETS);
+      if ((v & 1) !== 0) return; // set, perhaps just before a close()
       if (Atomics.load(w, W_CLOSED) !== 0) throw new ClosedError('ThreadSafeEvent.waitSync: the event is closed');
-      if (Atomics.load(w, W_BELL) !== bell) return; // a set() since we looked
-      if (!sleepWhile(w, W_BELL, bell, deadline)) throw new TimeoutError('ThreadSafeEvent.waitSync: not set within ' + timeout + ' ms');
+      if ((v & ~1) !== seen) return; // set and cleared since we looked: the set rang us
+      if (!sleepWhile(w, W_SETS, v, deadline)) throw new TimeoutError('ThreadSafeEvent.waitSync: not set within ' + timeout + ' ms');
     }
   }
 
   /** Sets the event and wakes every waiter of every thread; never allocates. */
   set(): void {
-    const w = this._w;
-    Atomics.store(w, W_STATE, 1); // 1. record: later waits return at once
-    Atomics.add(w, W_BELL, 1); // 2. then ring: waiters that read the old BELL return
-    Atomics.notify(w, W_BELL);
+    raiseSets(this._w, W_SETS); // record and ring in one step
   }
 
   /** Clears the event so that later waits wait; waiters already rung by a `set()` still return. */
   clear(): void {
-    Atomics.store(this._w, W_STATE, 0);
+    Atomics.and(this._w, W_SETS, ~1);
   }
 
   /** Ends the event for all threads: current and later waits fail with `ClosedError`. Twice does nothing. */
   close(): void {
     const w = this._w;
     if (Atomics.exchange(w, W_CLOSED, 1) !== 0) return;
-    Atomics.add(w, W_BELL, 1);
-    Atomics.notify(w, W_BELL);
+    ringSets(w, W_SETS);
   }
 
   /** True between `set()` and `clear()`. */
   isSet(): boolean {
-    return Atomics.load(this._w, W_STATE) !== 0;
+    return (Atomics.load(this._w, W_SETS) & 1) !== 0;
   }
 
   /** True once `close()` was called (by either thread or `watchWorker`). */
@@ -135,24 +135,24 @@ export class ThreadSafeEvent {
     return Atomics.load(this._w, W_CLOSED) !== 0;
   }
 
-  /** Async pump: settles the waiters whose BELL moved, then sleeps on BELL for the rest. */
+  /** Async pump: settles the waiters once the bit is up or the count moved, then sleeps on SETS for the rest. */
   private _serve(): void {
     const w = this._w;
     this._armed = false;
-    const bell = Atomics.load(w, W_BELL);
+    const v = Atomics.load(w, W_SETS);
     const closed = Atomics.load(w, W_CLOSED) !== 0;
-    const set = Atomics.load(w, W_STATE) !== 0; // a set made before close() is still delivered
+    const set = (v & 1) !== 0; // a set made before close() is still delivered
     let x = this._waiters.head;
     while (x !== null) {
       const next = x.next;
       if (set) resolveWaiter(x, undefined);
       else if (closed) rejectWaiter(x, new ClosedError('ThreadSafeEvent.wait: the event was closed'));
-      else if (x.value !== bell) resolveWaiter(x, undefined);
+      else if ((v & ~1) !== x.value) resolveWaiter(x, undefined); // set and cleared since it began
       x = next;
     }
     if (this._waiters.head !== null) {
       this._armed = true;
-      whenChanged(w, W_BELL, bell, this._onBell);
+      whenChanged(w, W_SETS, v, this._onBell);
     }
   }
 }

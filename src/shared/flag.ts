@@ -4,7 +4,9 @@
 import { FlagInUse, TimeoutError } from '../errors';
 import { addWaiter, checkOptions, RESOLVED, rejectWaiter, resolveWaiter, WaitList, WaitOptions } from '../waiters';
 import { ClosedError } from './errors';
-import { blockDeadline, holdUntilSettled, KIND_FLAG, openHandle, sleepWhile, W_CLOSED, whenChanged, writeHeader } from './memory';
+import {
+  blockDeadline, consumeSet, holdUntilSettled, KIND_FLAG, openHandle, raiseSets, ringSets, sleepWhile, W_CLOSED, whenChanged, writeHeader,
+} from './memory';
 
 /** What `flag.share()` returns: post it to a worker and call `ThreadSafeFlag.from(handle)` there. */
 export interface SharedFlagHandle {
@@ -12,8 +14,8 @@ export interface SharedFlagHandle {
   readonly buffer: SharedArrayBuffer;
 }
 
-const W_STATE = 5; // 1 while a set() is not consumed
-const W_BELL = 6; // bumped by every set() (and close())
+// word 5 is unused (it held the state before the state moved into SETS)
+const W_SETS = 6; // bit 0: set and not consumed; bits 1..31: sets (and closes) so far
 const W_WAITER = 7; // 1 while some thread has a wait in progress (claimed by compareExchange)
 const FLAG_BYTES = 64;
 
@@ -21,12 +23,15 @@ const FLAG_BYTES = 64;
  * A flag in shared memory, as MicroPython's ThreadSafeFlag: one task (on any thread) waits,
  * any thread sets, and the wait consumes the set.
  *
- * How it works: STATE is the flag bit, BELL counts sets, WAITER is the one-waiter claim. A
- * wait claims WAITER (compareExchange 0→1; a second concurrent wait on any thread gets
- * `FlagInUse`), reads BELL, then tries to consume STATE (compareExchange 1→0). If that fails
- * it sleeps until BELL moves, then consumes STATE (whatever it finds: a `clear()` between the
- * set and the wake-up does not take the wake-up back) and returns. `set()` stores STATE = 1,
- * THEN bumps BELL and notifies, so a waiter either consumes STATE directly or is rung.
+ * How it works: one word, SETS, holds the flag bit (bit 0) and a count of sets (bits 1..31);
+ * WAITER is the one-waiter claim. `set()` raises the bit and advances the count in ONE
+ * compareExchange, then notifies. A wait claims WAITER (compareExchange 0→1; a second
+ * concurrent wait on any thread gets `FlagInUse`), tries to consume the bit
+ * (compareExchange clearing it), else notes the count and sleeps on SETS; it returns once it
+ * consumes the bit, or once the count moved with the bit already cleared (a `clear()` between
+ * the set and the wake-up does not take the wake-up back). Recording and ringing in one step
+ * matters: with a state word and a separate bell, a wait could consume a set between its two
+ * stores and the next wait took that set's late bell for a new set (one set, two wake-ups).
  *
  * - Two sets before a wait wake it once (a bit, not a counter).
  * - `close()` (either thread, or `watchWorker` on worker exit) makes waits fail with `ClosedError`,
@@ -84,17 +89,17 @@ export class ThreadSafeFlag {
     if (Atomics.compareExchange(w, W_WAITER, 0, 1) !== 0) {
       return Promise.reject(new FlagInUse('ThreadSafeFlag.wait: another task or thread is already waiting on this flag (use ThreadSafeEvent for several waiters)'));
     }
-    const bell = Atomics.load(w, W_BELL);
     // A set made before close() is still delivered; only then does a closed flag fail.
-    if (Atomics.compareExchange(w, W_STATE, 1, 0) === 1) {
+    if (consumeSet(w, W_SETS)) {
       Atomics.store(w, W_WAITER, 0);
       return RESOLVED;
     }
+    const seen = Atomics.load(w, W_SETS) & ~1; // sets so far: a later one moves the counter
     if (Atomics.load(w, W_CLOSED) !== 0) {
       Atomics.store(w, W_WAITER, 0);
       return Promise.reject(new ClosedError('ThreadSafeFlag.wait: the flag is closed'));
     }
-    const p = addWaiter(this._waiters, bell, options);
+    const p = addWaiter(this._waiters, seen, options);
     p.then(this._unclaim, this._unclaim); // however it ends, the claim goes
     if (!this._armed) this._serve();
     return holdUntilSettled(p);
@@ -111,16 +116,13 @@ export class ThreadSafeFlag {
       throw new FlagInUse('ThreadSafeFlag.waitSync: another task or thread is already waiting on this flag');
     }
     try {
-      const bell = Atomics.load(w, W_BELL);
-      if (Atomics.compareExchange(w, W_STATE, 1, 0) === 1) return;
+      if (consumeSet(w, W_SETS)) return;
+      const seen = Atomics.load(w, W_SETS) & ~1;
       for (;;) {
-        if (Atomics.compareExchange(w, W_STATE, 1, 0) === 1) return; // a set made before close() still counts
-        if (Atomics.load(w, W_CLOSED) !== 0) throw new ClosedError('ThreadSafeFlag.waitSync: the flag is closed');
-        if (Atomics.load(w, W_BELL) !== bell) {
-          Atomics.compareExchange(w, W_STATE, 1, 0); // consume the set that rang
-          return;
-        }
-        if (!sleepWhile(w, W_BELL, bell, deadline)) throw new TimeoutError('ThreadSafeFlag.waitSync: not set within ' + timeout + ' ms');
+        const v = step(w, seen);
+        if (v === RUNG) return;
+        if (v === CLOSED) throw new ClosedError('ThreadSafeFlag.waitSync: the flag is closed');
+        if (!sleepWhile(w, W_SETS, v, deadline)) throw new TimeoutError('ThreadSafeFlag.waitSync: not set within ' + timeout + ' ms');
       }
     } finally {
       Atomics.store(w, W_WAITER, 0);
@@ -129,28 +131,24 @@ export class ThreadSafeFlag {
 
   /** Sets the flag: wakes the waiter of whatever thread, or stays set for the next wait; never allocates. */
   set(): void {
-    const w = this._w;
-    Atomics.store(w, W_STATE, 1); // 1. record
-    Atomics.add(w, W_BELL, 1); // 2. then ring
-    Atomics.notify(w, W_BELL);
+    raiseSets(this._w, W_SETS);
   }
 
   /** Clears a set flag so that the next wait waits; a waiter already rung still returns. */
   clear(): void {
-    Atomics.store(this._w, W_STATE, 0);
+    Atomics.and(this._w, W_SETS, ~1);
   }
 
-  /** Ends the flag for all threads: the current and later waits fail with `ClosedError`. Twice does nothing. */
+  /** Ends the flag for all threads: waits fail with `ClosedError` once no set is left. Twice does nothing. */
   close(): void {
     const w = this._w;
     if (Atomics.exchange(w, W_CLOSED, 1) !== 0) return;
-    Atomics.add(w, W_BELL, 1);
-    Atomics.notify(w, W_BELL);
+    ringSets(w, W_SETS);
   }
 
   /** True if the flag is set and no wait consumed it yet. */
   isSet(): boolean {
-    return Atomics.load(this._w, W_STATE) !== 0;
+    return (Atomics.load(this._w, W_SETS) & 1) !== 0;
   }
 
   /** True once `close()` was called (by either thread or `watchWorker`). */
@@ -158,28 +156,47 @@ export class ThreadSafeFlag {
     return Atomics.load(this._w, W_CLOSED) !== 0;
   }
 
-  /** Async pump: settles the waiter once BELL moved (consuming the set), else sleeps on BELL. */
+  /** Async pump: settles the waiter once a set came (consuming it), else sleeps on SETS. */
   private _serve(): void {
     const w = this._w;
     this._armed = false;
     const x = this._waiters.head;
     if (x === null) return;
-    const bell = Atomics.load(w, W_BELL);
-    if (Atomics.compareExchange(w, W_STATE, 1, 0) === 1) {
-      resolveWaiter(x, undefined); // a set made before close() is still delivered
-      return;
-    }
-    if (Atomics.load(w, W_CLOSED) !== 0) {
-      rejectWaiter(x, new ClosedError('ThreadSafeFlag.wait: the flag was closed'));
-      return;
-    }
-    if (x.value !== bell) {
-      Atomics.compareExchange(w, W_STATE, 1, 0); // consume the set that rang
+    const v = step(w, x.value);
+    if (v === RUNG) {
       resolveWaiter(x, undefined);
       return;
     }
+    if (v === CLOSED) {
+      rejectWaiter(x, new ClosedError('ThreadSafeFlag.wait: the flag was closed'));
+      return;
+    }
     this._armed = true;
-    whenChanged(w, W_BELL, bell, this._onBell);
+    whenChanged(w, W_SETS, v, this._onBell);
+  }
+}
+
+// What `step` found, besides the SETS value to sleep on (always even: the bit is clear).
+const RUNG = 1;
+const CLOSED = 3;
+
+/**
+ * One look of a waiter that noted the count `seen`: RUNG if it consumed a set (a set made
+ * before close() is still delivered), or if the count moved while the bit is clear (a set
+ * that `clear()` took back still rang it); CLOSED if closed with nothing to deliver; else the
+ * SETS value to sleep on. One load decides, so a set landing between two looks is neither
+ * missed nor left behind for the next wait.
+ */
+function step(w: Int32Array, seen: number): number {
+  for (;;) {
+    const v = Atomics.load(w, W_SETS);
+    if ((v & 1) !== 0) {
+      if (Atomics.compareExchange(w, W_SETS, v, v & ~1) === v) return RUNG; // consumed
+      continue; // the word changed under us: look again
+    }
+    if (Atomics.load(w, W_CLOSED) !== 0) return CLOSED;
+    if (v !== seen) return RUNG;
+    return v;
   }
 }
 

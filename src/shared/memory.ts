@@ -172,3 +172,33 @@ export function sleepWhile(w: Int32Array, index: number, seen: number, deadline:
   Atomics.wait(w, index, seen, left);
   return true;
 }
+
+// ---------------------------------------------------------------------------------------------
+// The SETS word of an event or a flag: bit 0 is the state (set or clear), bits 1..31 count the
+// sets (and closes), so that one atomic step both records a set and rings the bell. With two
+// words (store STATE, then bump BELL) a waiter could consume a set between the two steps and
+// the next wait then took that set's late bell for a new set: one set, two wake-ups.
+
+/** set(): raises bit 0 and advances the counter in ONE compareExchange, then wakes sleepers. */
+export function raiseSets(w: Int32Array, index: number): void {
+  for (;;) {
+    const v = Atomics.load(w, index);
+    if (Atomics.compareExchange(w, index, v, (v + 2) | 1) === v) break; // publish: set and rung at once
+  }
+  Atomics.notify(w, index);
+}
+
+/** A flag's wait: clears bit 0 if it is raised; true if this call consumed a set. */
+export function consumeSet(w: Int32Array, index: number): boolean {
+  for (;;) {
+    const v = Atomics.load(w, index);
+    if ((v & 1) === 0) return false;
+    if (Atomics.compareExchange(w, index, v, v & ~1) === v) return true;
+  }
+}
+
+/** close(): advances the counter (bit 0 unchanged) so that every sleeper and poller wakes. */
+export function ringSets(w: Int32Array, index: number): void {
+  Atomics.add(w, index, 2);
+  Atomics.notify(w, index);
+}
