@@ -40,7 +40,7 @@ if (!demos.includes(name)) fail(2, `flash: no demo named "${name}"; the demos ar
 if (!port) {
   const candidates = existsSync('/dev') ? readdirSync('/dev').filter((f) => /^(ttyACM\d+|tty\.usbmodem.*|cu\.usbmodem.*)$/.test(f)).map((f) => '/dev/' + f) : [];
   fail(2, 'flash: no port given: add --port <path>, the serial port of the Pico running Kaluma.',
-    candidates.length ? `  serial ports that look like a Pico here: ${candidates.join(', ')}` : '  no /dev/ttyACM* or /dev/tty.usbmodem* here: is the Pico plugged in and running Kaluma (see the README: "Flash Kaluma")?',
+    candidates.length ? `  serial ports that look like a Pico here: ${candidates.join(', ')}` : '  no /dev/ttyACM* or /dev/tty.usbmodem* here: is the Pico plugged in and running Kaluma (see the README: "Put Kaluma on the Pico")?',
     usage);
 }
 if (process.platform !== 'win32' && !existsSync(port)) fail(2, `flash: the port ${port} does not exist: is the Pico plugged in? (ls /dev/ttyACM* /dev/tty.usbmodem*)`);
