@@ -29,15 +29,15 @@ export class ThreadSafeFlag {
   private _state = false;
   /** At most one waiter. */
   private _waiters = new WaitList();
-  /** True from the `set()` that woke the waiter until that task resumes: later sets merge into it. */
-  private _waking = false;
+  /** Tasks woken by a `set()` that have not resumed yet: while any, a `set()` with no waiter merges into their wake-up. */
+  private _waking = 0;
   /** Ends `_waking`: made once per flag, the first reaction of every wait that had to wait. */
   private _resumed: () => void;
 
   constructor() {
     const self = this;
     this._resumed = function () {
-      self._waking = false;
+      self._waking--;
     };
   }
 
@@ -59,7 +59,7 @@ export class ThreadSafeFlag {
     }
     const promise = addWaiter(this._waiters, undefined, options);
     // Registered before the caller's own reaction, so it runs just before the woken task resumes.
-    promise.then(this._resumed, this._resumed);
+    promise.then(this._resumed, ignore); // only a set() wake-up counted in _waking
     return promise;
   }
 
@@ -67,9 +67,9 @@ export class ThreadSafeFlag {
   set(): void {
     const w = this._waiters.head;
     if (w !== null) {
-      this._waking = true;
+      this._waking++;
       resolveWaiter(w, undefined); // the waiter consumes the set: the flag stays clear
-    } else if (!this._waking) {
+    } else if (this._waking === 0) {
       this._state = true; // record only
     } // else: the woken task has not resumed yet, and this set merges into its wake-up
   }
@@ -84,3 +84,6 @@ export class ThreadSafeFlag {
     return this._state;
   }
 }
+
+/** The rejection reaction of the resume marker: a wait that was cancelled was never woken. */
+function ignore(): void {}

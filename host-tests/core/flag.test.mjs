@@ -73,6 +73,21 @@ for (const { name, lib } of BUILDS) {
     assert.is(wakes, 2);
   });
 
+  test('a task that begins to wait while another woken task has not resumed keeps its own merge window: two sets wake it once', async () => {
+    const flag = new ThreadSafeFlag();
+    const a = flag.wait();
+    // A's continuation: runs after A's resume marker, before B's. B has not resumed then, so
+    // this set must merge into B's wake-up (A's marker must not end B's window).
+    a.then(() => flag.set());
+    flag.set(); // wakes A; A has not resumed yet
+    const b = flag.wait(); // B waits in the same turn
+    flag.set(); // wakes B
+    await a;
+    await b;
+    await drain();
+    assert.is(flag.isSet(), false, 'the set made before B resumed merged into its wake-up');
+  });
+
   test('a set() while a timed-out waiter is gone is recorded, not merged', () =>
     withClock(async (clock) => {
       const flag = new ThreadSafeFlag();
