@@ -95,6 +95,24 @@ close('a set made before close() is still delivered: flag and event waits resolv
   assert.ok((await settle(evt.wait())).error instanceof ClosedError, 'cleared and closed: the wait fails');
 });
 
+close('an already-aborted signal consumes no set, takes no item and puts none (as the core)', async () => {
+  const ac = new AbortController();
+  ac.abort();
+  const f = new ThreadSafeFlag();
+  f.set();
+  assert.is((await settle(f.wait({ signal: ac.signal }))).error.name, 'AbortError');
+  assert.ok(f.isSet(), 'the set is still there');
+  const q = new ThreadSafeQueue(4, 'int32');
+  q.putSync(7);
+  assert.is((await settle(q.get({ signal: ac.signal }))).error.name, 'AbortError');
+  assert.is((await settle(q.put(8, { signal: ac.signal }))).error.name, 'AbortError');
+  assert.is(q.qsize(), 1, 'nothing taken, nothing put');
+  assert.is(q.getSync(), 7);
+  const evt = new ThreadSafeEvent();
+  evt.set();
+  assert.is((await settle(evt.wait({ signal: ac.signal }))).error.name, 'AbortError');
+});
+
 const death = suite('a worker that dies ends every wait (watchWorker)');
 
 death('a worker that throws mid-stream: the main thread\'s for await ends and waits on its event and flag reject', async () => {
@@ -144,6 +162,23 @@ death('a worker blocked in getSync(true) wakes with QueueClosed when its peer wo
   watchWorker(producer.worker, q);
   assert.is(await producer.exit, 3);
   assert.is(await consumer.message(), 'QueueClosed');
+});
+
+death('a worker terminated inside flag.waitSync() leaves its claim behind, yet the survivors get ClosedError, not FlagInUse', async () => {
+  const f = new ThreadSafeFlag();
+  const started = new ThreadSafeEvent();
+  const w = spawn(`
+    const f = S.ThreadSafeFlag.from(workerData.f);
+    S.ThreadSafeEvent.from(workerData.started).set();
+    f.waitSync(); // blocks until terminated
+  `, { f: f.share(), started: started.share() });
+  watchWorker(w.worker, f);
+  await within(started.wait(), 30000, 'worker start');
+  await new Promise((r) => setTimeout(r, 20)); // it is blocked in waitSync now
+  await w.worker.terminate();
+  await w.exit;
+  const r = await settle(f.wait());
+  assert.ok(r.error instanceof ClosedError, 'got ' + (r.error && r.error.name));
 });
 
 const handles = suite('handing objects to another thread');

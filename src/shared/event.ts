@@ -2,7 +2,7 @@
  * ThreadSafeEvent over a SharedArrayBuffer: any thread sets, tasks and workers of any thread wait.
  */
 import { TimeoutError } from '../errors';
-import { addWaiter, checkOptions, RESOLVED, rejectWaiter, resolveWaiter, WaitList, WaitOptions } from '../waiters';
+import { abortedAlready, addWaiter, checkOptions, RESOLVED, rejectWaiter, resolveWaiter, WaitList, WaitOptions } from '../waiters';
 import { ClosedError } from './errors';
 import {
   blockDeadline, holdUntilSettled, KIND_EVENT, openHandle, raiseSets, ringSets, sleepWhile, W_CLOSED, whenChanged, writeHeader,
@@ -81,10 +81,13 @@ export class ThreadSafeEvent {
    */
   wait(options?: WaitOptions): Promise<void> {
     checkOptions(options, 'ThreadSafeEvent.wait');
+    const aborted = abortedAlready(options); // an aborted wait consumes, takes and puts nothing
+    if (aborted !== null) return aborted;
     const w = this._w;
+    const closed = Atomics.load(w, W_CLOSED) !== 0; // CLOSED before SETS: a set before a close is seen
     const v = Atomics.load(w, W_SETS); // the bit and the count in one read: see How it works
     if ((v & 1) !== 0) return RESOLVED;
-    if (Atomics.load(w, W_CLOSED) !== 0) return Promise.reject(new ClosedError('ThreadSafeEvent.wait: the event is closed'));
+    if (closed) return Promise.reject(new ClosedError('ThreadSafeEvent.wait: the event is closed'));
     const p = addWaiter(this._waiters, v, options);
     if (!this._armed) this._serve();
     return holdUntilSettled(p);
@@ -100,9 +103,10 @@ export class ThreadSafeEvent {
     const seen = Atomics.load(w, W_SETS);
     if ((seen & 1) !== 0) return;
     for (;;) {
+      const closed = Atomics.load(w, W_CLOSED) !== 0; // CLOSED before SETS, as in wait()
       const v = Atomics.load(w, W_SETS);
       if ((v & 1) !== 0) return; // set, perhaps just before a close()
-      if (Atomics.load(w, W_CLOSED) !== 0) throw new ClosedError('ThreadSafeEvent.waitSync: the event is closed');
+      if (closed) throw new ClosedError('ThreadSafeEvent.waitSync: the event is closed');
       if ((v & ~1) !== seen) return; // set and cleared since we looked: the set rang us
       if (!sleepWhile(w, W_SETS, v, deadline)) throw new TimeoutError('ThreadSafeEvent.waitSync: not set within ' + timeout + ' ms');
     }
@@ -139,8 +143,8 @@ export class ThreadSafeEvent {
   private _serve(): void {
     const w = this._w;
     this._armed = false;
+    const closed = Atomics.load(w, W_CLOSED) !== 0; // CLOSED before SETS, as in wait()
     const v = Atomics.load(w, W_SETS);
-    const closed = Atomics.load(w, W_CLOSED) !== 0;
     const set = (v & 1) !== 0; // a set made before close() is still delivered
     let x = this._waiters.head;
     while (x !== null) {

@@ -2,7 +2,7 @@
  * ThreadSafeFlag over a SharedArrayBuffer: one waiter (any thread), any thread sets.
  */
 import { FlagInUse, TimeoutError } from '../errors';
-import { addWaiter, checkOptions, RESOLVED, rejectWaiter, resolveWaiter, WaitList, WaitOptions } from '../waiters';
+import { abortedAlready, addWaiter, checkOptions, RESOLVED, rejectWaiter, resolveWaiter, WaitList, WaitOptions } from '../waiters';
 import { ClosedError } from './errors';
 import {
   blockDeadline, consumeSet, holdUntilSettled, KIND_FLAG, openHandle, raiseSets, ringSets, sleepWhile, W_CLOSED, whenChanged, writeHeader,
@@ -85,7 +85,10 @@ export class ThreadSafeFlag {
    */
   wait(options?: WaitOptions): Promise<void> {
     checkOptions(options, 'ThreadSafeFlag.wait');
+    const aborted = abortedAlready(options); // an aborted wait consumes, takes and puts nothing
+    if (aborted !== null) return aborted;
     const w = this._w;
+    if (closedAndEmpty(w)) return Promise.reject(new ClosedError('ThreadSafeFlag.wait: the flag is closed'));
     if (Atomics.compareExchange(w, W_WAITER, 0, 1) !== 0) {
       return Promise.reject(new FlagInUse('ThreadSafeFlag.wait: another task or thread is already waiting on this flag (use ThreadSafeEvent for several waiters)'));
     }
@@ -112,6 +115,7 @@ export class ThreadSafeFlag {
   waitSync(timeout?: number): void {
     const deadline = blockDeadline(true, timeout, 'ThreadSafeFlag.waitSync');
     const w = this._w;
+    if (closedAndEmpty(w)) throw new ClosedError('ThreadSafeFlag.waitSync: the flag is closed');
     if (Atomics.compareExchange(w, W_WAITER, 0, 1) !== 0) {
       throw new FlagInUse('ThreadSafeFlag.waitSync: another task or thread is already waiting on this flag');
     }
@@ -189,15 +193,26 @@ const CLOSED = 3;
  */
 function step(w: Int32Array, seen: number): number {
   for (;;) {
+    // CLOSED before SETS: a set() made before a close() is then always seen
+    const closed = Atomics.load(w, W_CLOSED) !== 0;
     const v = Atomics.load(w, W_SETS);
     if ((v & 1) !== 0) {
       if (Atomics.compareExchange(w, W_SETS, v, v & ~1) === v) return RUNG; // consumed
       continue; // the word changed under us: look again
     }
-    if (Atomics.load(w, W_CLOSED) !== 0) return CLOSED;
+    if (closed) return CLOSED;
     if (v !== seen) return RUNG;
     return v;
   }
+}
+
+/**
+ * Closed with no set left to deliver. Checked before the waiter claim: a worker that died
+ * while waiting never released its claim, and the survivors must then see ClosedError, not
+ * FlagInUse.
+ */
+function closedAndEmpty(w: Int32Array): boolean {
+  return Atomics.load(w, W_CLOSED) !== 0 && (Atomics.load(w, W_SETS) & 1) === 0;
 }
 
 function flagBytes(): number {

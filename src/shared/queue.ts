@@ -2,7 +2,7 @@
  * ThreadSafeQueue over a SharedArrayBuffer: one thread produces, another consumes, numbers only.
  */
 import { QueueClosed, QueueEmpty, QueueFull, TimeoutError } from '../errors';
-import { addWaiter, checkOptions, describe, RESOLVED, rejectWaiter, resolveWaiter, WaitList, WaitOptions } from '../waiters';
+import { abortedAlready, addWaiter, checkOptions, describe, RESOLVED, rejectWaiter, resolveWaiter, WaitList, WaitOptions } from '../waiters';
 import {
   blockDeadline, holdUntilSettled, KIND_QUEUE, openHandle, sleepWhile, W_CLOSED, W_SLOTS, W_TYPE, whenChanged, writeHeader,
 } from './memory';
@@ -163,6 +163,8 @@ export class ThreadSafeQueue implements AsyncIterator<number> {
    */
   get(options?: WaitOptions): Promise<number> {
     checkOptions(options, 'ThreadSafeQueue.get');
+    const aborted = abortedAlready(options); // an aborted wait consumes, takes and puts nothing
+    if (aborted !== null) return aborted;
     if (this._getters.head === null) {
       const x = this._poll();
       if (x !== undefined) return Promise.resolve(x);
@@ -199,6 +201,8 @@ export class ThreadSafeQueue implements AsyncIterator<number> {
    */
   put(item: number, options?: WaitOptions): Promise<void> {
     checkOptions(options, 'ThreadSafeQueue.put');
+    const aborted = abortedAlready(options); // an aborted wait consumes, takes and puts nothing
+    if (aborted !== null) return aborted;
     this._check(item, 'ThreadSafeQueue.put');
     if (Atomics.load(this._w, W_CLOSED) !== 0) return Promise.reject(new QueueClosed('ThreadSafeQueue.put: the queue is closed'));
     if (this._putters.head === null && this._push(item)) return RESOLVED;
