@@ -36,6 +36,13 @@ export class ThreadSafeEvent {
   private _waiters = new WaitList();
 
   /**
+   * Called synchronously whenever a task begins to wait (a `wait()` that does not finish at
+   * once); null by default. One listener: the Kaluma InterruptSource uses it to collect edges
+   * only while someone waits. Do not wait on the event from inside it.
+   */
+  onwait: (() => void) | null = null;
+
+  /**
    * Resolves when the event is set; at once if it is set already. With `options.signal` or
    * `options.timeout` this waiter alone rejects with `AbortError`/`TimeoutError`.
    * Allocates a promise when it has to wait (plain waits in a row share one).
@@ -46,11 +53,15 @@ export class ThreadSafeEvent {
     if (aborted !== null) return aborted;
     if (this._state) return RESOLVED;
     const own = options !== undefined && (options.signal !== undefined || options.timeout !== undefined);
-    if (own) return addWaiter(this._waiters, undefined, options);
+    let promise: Promise<void>;
     const tail = this._waiters.tail;
-    if (tail !== null && tail.value !== undefined) return tail.value; // join the shared waiter
-    const promise = addWaiter(this._waiters, undefined, undefined);
-    (this._waiters.tail as any).value = promise;
+    if (own) promise = addWaiter(this._waiters, undefined, options);
+    else if (tail !== null && tail.value !== undefined) promise = tail.value; // join the shared waiter
+    else {
+      promise = addWaiter(this._waiters, undefined, undefined);
+      (this._waiters.tail as any).value = promise;
+    }
+    if (this.onwait !== null) this.onwait();
     return promise;
   }
 
@@ -68,6 +79,11 @@ export class ThreadSafeEvent {
   /** Clears the event so that later waits wait; tasks already woken by a `set()` still run. */
   clear(): void {
     this._state = false;
+  }
+
+  /** True while a task waits (and has not been woken yet). */
+  hasWaiters(): boolean {
+    return this._waiters.head !== null;
   }
 
   /** True between `set()` and `clear()`. */

@@ -31,6 +31,12 @@ export class ThreadSafeFlag {
   private _waiters = new WaitList();
   /** Tasks woken by a `set()` that have not resumed yet: while any, a `set()` with no waiter merges into their wake-up. */
   private _waking = 0;
+  /**
+   * Called synchronously whenever a task begins to wait (a `wait()` that does not finish at
+   * once); null by default. One listener: the Kaluma InterruptSource uses it to collect edges
+   * only while someone waits. Do not wait on the flag from inside it.
+   */
+  onwait: (() => void) | null = null;
   /** Ends `_waking`: made once per flag, the first reaction of every wait that had to wait. */
   private _resumed: () => void;
 
@@ -60,6 +66,7 @@ export class ThreadSafeFlag {
     const promise = addWaiter(this._waiters, undefined, options);
     // Registered before the caller's own reaction, so it runs just before the woken task resumes.
     promise.then(this._resumed, ignore); // only a set() wake-up counted in _waking
+    if (this.onwait !== null) this.onwait();
     return promise;
   }
 
@@ -77,6 +84,11 @@ export class ThreadSafeFlag {
   /** Clears a set flag so that the next `wait()` waits; does not affect a task already woken. */
   clear(): void {
     this._state = false;
+  }
+
+  /** True while a task waits (and has not been woken yet). */
+  hasWaiters(): boolean {
+    return this._waiters.head !== null;
   }
 
   /** True if the flag is set and nobody has consumed it yet. */

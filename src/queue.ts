@@ -61,6 +61,13 @@ export class ThreadSafeQueue<T> implements AsyncIterator<T> {
   private _putters = new WaitList();
 
   /**
+   * Called synchronously whenever the consumer begins to wait (a `get()`/`next()` on an empty
+   * queue); null by default. One listener: the Kaluma InterruptSource uses it to collect edges
+   * only while someone waits. Do not wait on the queue from inside it.
+   */
+  onwait: (() => void) | null = null;
+
+  /**
    * @param buf An Array or TypedArray of N >= 2 slots; the queue holds at most N-1 items.
    *   Throws TypeError for anything else (a string too, which the type refuses as well),
    *   RangeError for fewer than 2 slots.
@@ -89,7 +96,9 @@ export class ThreadSafeQueue<T> implements AsyncIterator<T> {
     if (aborted !== null) return aborted;
     if (this._ri !== this._wi) return Promise.resolve(this.getSync());
     if (this._closed) return Promise.reject(new QueueClosed('ThreadSafeQueue.get: the queue is closed and empty'));
-    return addWaiter(this._getters, AS_ITEM, options);
+    const promise = addWaiter(this._getters, AS_ITEM, options);
+    if (this.onwait !== null) this.onwait();
+    return promise;
   }
 
   /**
@@ -100,7 +109,9 @@ export class ThreadSafeQueue<T> implements AsyncIterator<T> {
   next(): Promise<IteratorResult<T>> {
     if (this._ri !== this._wi) return Promise.resolve({ value: this.getSync(), done: false });
     if (this._closed) return Promise.resolve({ value: undefined as any, done: true });
-    return addWaiter(this._getters, AS_RESULT, undefined);
+    const promise = addWaiter(this._getters, AS_RESULT, undefined);
+    if (this.onwait !== null) this.onwait();
+    return promise;
   }
 
   /**
@@ -197,6 +208,11 @@ export class ThreadSafeQueue<T> implements AsyncIterator<T> {
   qsize(): number {
     const n = this._wi - this._ri;
     return n < 0 ? n + this._slots : n;
+  }
+
+  /** True while the consumer waits for an item (`get()`/`next()` on an empty queue). */
+  hasWaiters(): boolean {
+    return this._getters.head !== null;
   }
 
   /** True when no item is queued. */

@@ -118,41 +118,92 @@ irq('two edges closer than the interrupt latency latch into one record of kind C
   assert.is(sim.evaluate('got'), 12);
 });
 
-irq('detach() detaches the interrupt, clears the timer, restores the target and ignores later edges', () => {
+irq('detach() detaches the interrupt, clears the timer, unhooks the target and ignores later edges', () => {
   const sim = board(`
     var q = new T.ThreadSafeQueue(new Array(8));
     var src = new K.InterruptSource(5, q, { events: FALLING });
     var p = q.next();
   `, { 5: pulses([10, 50]) });
-  assert.is(sim.evaluate('Object.prototype.hasOwnProperty.call(q, "next")'), true);
+  assert.is(sim.evaluate('q.onwait !== null'), true, 'the source listens for waits');
   assert.is(sim.timers.length, 1);
   sim.run(20);
   sim.load('src.detach(); src.detach();');
   assert.is(sim.irq.has(5), false);
   sim.run(5);
   assert.is(sim.timers.length, 0);
-  assert.is(sim.evaluate('Object.prototype.hasOwnProperty.call(q, "next")'), false);
+  assert.is(sim.evaluate('q.onwait'), null);
   assert.is(sim.evaluate('src.attached()'), false);
   sim.run(50);
   assert.is(sim.evaluate('src.recorded()'), 1);
   assert.is(sim.evaluate('q.qsize()'), 0, 'the one edge went to the waiting next()');
 });
 
-irq('two sources on one queue: detaching the first leaves the second one collecting', () => {
+irq('a second idle source on one target is a TypeError; with idle: false it works, and detaching the first leaves the second collecting', () => {
   const sim = board(`
     var q = new T.ThreadSafeQueue(new Array(8));
     var a = new K.InterruptSource(5, q, { events: FALLING });
-    var b = new K.InterruptSource(6, q, { events: FALLING });
+    var second;
+    try { new K.InterruptSource(7, q, { events: FALLING }); } catch (e) { second = e.name + ': ' + e.message; }
+    var b = new K.InterruptSource(6, q, { events: FALLING, idle: false });
     a.detach();
     var got = [];
     function consume() { q.next().then(function (r) { got.push(r.value); consume(); }); }
     consume();
   `, { 6: pulses([10, 20]) });
+  assert.match(sim.evaluate('second'), /^TypeError: InterruptSource: target already has an onwait listener/);
   sim.run(30);
   assert.equal(json(sim, 'got'), [4, 4]);
   sim.load('b.detach()');
   sim.run(5);
   assert.is(sim.timers.length, 0, 'no collecting timer left');
+});
+
+irq('a wait that began before the source was built is served: a running for-await-style loop and a pending flag wait get their edges', () => {
+  const sim = board(`
+    var q = new T.ThreadSafeQueue(new Array(8));
+    var flag = new T.ThreadSafeFlag();
+    var got = [], flagged = 0;
+    function consume() { q.next().then(function (r) { got.push(r.value); consume(); }); }
+    consume(); // waiting before the source exists
+    flag.wait().then(function () { flagged++; });
+    var a = new K.InterruptSource(5, q, { events: FALLING });
+    var b = new K.InterruptSource(6, flag, { events: FALLING });
+  `, { 5: pulses([10, 20, 30]), 6: pulses([15]) });
+  sim.run(40);
+  assert.equal(json(sim, 'got'), [4, 4, 4]);
+  assert.is(sim.evaluate('flagged'), 1);
+  assert.is(sim.evaluate('a.pending() + b.pending()'), 0);
+});
+
+irq('an item the queue refuses is dropped and counted (dropped(), lastError()); the records after it still arrive', () => {
+  const sim = board(`
+    var q = new T.ThreadSafeQueue(new Uint8Array(8));
+    var n = 0;
+    var src = new K.InterruptSource(5, q, { events: FALLING, record: function () { n++; return n === 2 ? 300 : n; } });
+    var got = [];
+    function consume() { q.next().then(function (r) { got.push(r.value); consume(); }); }
+    consume();
+  `, { 5: pulses([10, 20, 30]) });
+  sim.run(40);
+  assert.equal(json(sim, 'got'), [1, 3], '300 does not fit a Uint8Array');
+  assert.is(sim.evaluate('src.dropped()'), 1);
+  assert.is(sim.evaluate('src.lastError().name'), 'RangeError');
+  assert.is(sim.evaluate('src.recorded()'), sim.evaluate('src.delivered() + src.dropped() + src.pending()'));
+  assert.equal(sim.errors, []);
+});
+
+irq('detach() with a full queue counts what it could not deliver in dropped(): recorded = delivered + dropped', () => {
+  const sim = board(`
+    var q = new T.ThreadSafeQueue(new Array(3)); // holds 2
+    var src = new K.InterruptSource(5, q, { events: FALLING, idle: false });
+  `, { 5: pulses([10, 20, 30, 40]) });
+  sim.run(50);
+  sim.load('src.detach()');
+  assert.is(sim.evaluate('q.qsize()'), 2);
+  assert.is(sim.evaluate('src.recorded()'), 4);
+  assert.is(sim.evaluate('src.delivered()'), 2);
+  assert.is(sim.evaluate('src.dropped()'), 2);
+  assert.is(sim.evaluate('src.pending()'), 0);
 });
 
 irq('the source keeps its own reference to the function it handed to attachInterrupt', () => {

@@ -3,7 +3,8 @@
  * without ever touching an object inside the interrupt.
  */
 import {
-  checkEdges, checkMs, checkPin, checkRecord, CLOSED, describe, FULL, kindOf, offer, PUT, PutTarget, RecordFn, SetTarget, Target,
+  checkEdges, checkMs, checkPin, checkRecord, CLOSED, describe, FULL, kindOf, offerRecord, PUT, PutTarget, RecordFn, rejection,
+  REJECTED, SetTarget, Target,
 } from './target';
 
 /** Edges the interrupt side holds before the main loop collects them; one more is an overrun. */
@@ -139,8 +140,6 @@ export interface InterruptSourceOptions<T> {
   record?: RecordFn<T>;
 }
 
-const WAITS = ['wait', 'get', 'next'];
-
 /**
  * A hard-interrupt source: `attachInterrupt(pin, isr, events)` with an `isr` the library builds
  * to touch only primitive variables, so an interrupt that lands during garbage collection cannot
@@ -161,12 +160,17 @@ const WAITS = ['wait', 'get', 'next'];
  *   interval get through (per loop iteration with `pollMs` 0, per ms with 1); in practice the
  *   main loop's cost per item (a promise job or two for the consumer) is the tighter limit.
  *   A full queue target leaves records in the ring (retried at the next collection), so a slow
- *   consumer shows up as overruns.
- * - Idle: the collecting timer runs only while a task waits on the target (the source wraps the
- *   target's own `wait`/`get`/`next` on that instance to know it, and `detach()` restores them),
- *   records are pending or a queue target holds items; a waiting method first collects what is
- *   recorded. So a query on the target (`isSet()`, `qsize()`) sees an edge only once it is
- *   collected: call `flush()` first when polling instead of waiting. See `idle`.
+ *   consumer shows up as overruns. A record the queue refuses (an item out of range for its
+ *   TypedArray, a `record()` that throws) is dropped and counted in `dropped()`, with the
+ *   error in `lastError()`; the source goes on.
+ * - Idle: the collecting timer runs only while a task waits on the target, records are pending
+ *   or a queue target holds items. The source learns that a task began to wait from the
+ *   target's `onwait` hook (one per target: a second idle source on it is a TypeError), and
+ *   asks `hasWaiters()` before it stops; a wait that begins collects what is recorded at once.
+ *   Waits that began before the source are served too (the timer starts with the source). A
+ *   query on the target (`isSet()`, `qsize()`) sees an edge only once it is collected: call
+ *   `flush()` first when polling instead of waiting. A target without `onwait`/`hasWaiters`
+ *   (not one of the library's primitives) is collected all the time. See `idle`.
  * - The library keeps its own reference to the interrupt function (the firmware over-releases it).
  * - A closed queue target detaches the source. One source per pin (the firmware keeps one
  *   callback per pin). Construct, collect and detach on the main loop.
@@ -189,12 +193,14 @@ export class InterruptSource<T = number> {
   private _idle: boolean;
   private _record: RecordFn<T> | undefined;
   private _timer: any = null;
-  private _waits = 0;
   private _delivered = 0;
+  private _dropped = 0;
+  private _lastError: unknown = undefined;
   private _attached = true;
-  private _wrapped: any[] = [];
+  /** The target's `onwait` hook is ours (idle mode on a library primitive). */
+  private _hooked = false;
   private _tick: () => void;
-  private _settled: () => void;
+  private _onwait: () => void;
 
   /**
    * Attaches at once. Throws TypeError for a bad pin, target, events, pollMs or record (naming
@@ -225,15 +231,23 @@ export class InterruptSource<T = number> {
     this._tick = function () {
       self._collect();
     };
-    this._settled = function () {
-      if (self._waits > 0) self._waits--;
+    this._onwait = function () {
+      // A task began to wait: hand it what is recorded now, and collect until nobody waits.
+      self.flush();
+      self._start();
     };
-    attachInterrupt(pin, this._isr, events);
-    if (this._idle) {
-      for (let i = 0; i < WAITS.length; i++) this._wrap(WAITS[i]);
+    const t = target as any;
+    if (this._idle && typeof t.hasWaiters === 'function' && 'onwait' in t) {
+      if (t.onwait !== null && t.onwait !== undefined) {
+        throw new TypeError(what + ': target already has an onwait listener (another source in idle mode feeds it); use one source per target, or idle: false');
+      }
+      t.onwait = this._onwait;
+      this._hooked = true;
     } else {
-      this._start();
+      this._idle = false; // a target that cannot say whether anyone waits: collect all the time
     }
+    attachInterrupt(pin, this._isr, events);
+    this._start(); // idle mode too: serves waits begun before the source; stops once nobody waits
   }
 
   /**
@@ -260,18 +274,23 @@ export class InterruptSource<T = number> {
       const target = this._target as PutTarget<T>;
       const record = this._record;
       while (r !== w) {
-        const events = rec.kind(r);
-        const item = record === undefined ? (events as any as T) : record(events, r);
-        const res = offer(target, item);
+        const res = offerRecord(target, record, rec.kind(r), r);
         if (res === FULL) break;
         if (res === CLOSED) {
-          rec.take(w); // nobody will take them: discard
+          this._dropped = (this._dropped + ((w - r) & MASK)) & MASK; // nobody will take them
+          rec.take(w);
           this.detach();
           break;
         }
+        if (res === REJECTED) {
+          // the queue refused this item (or record() threw): drop and count it, keep going
+          this._dropped = (this._dropped + 1) & MASK;
+          this._lastError = rejection;
+        } else {
+          n++;
+        }
         r = (r + 1) & MASK;
         rec.take(r); // one at a time: a record is taken only once the target has it
-        n++;
       }
     }
     this._delivered = (this._delivered + n) & MASK;
@@ -298,6 +317,21 @@ export class InterruptSource<T = number> {
     return this._delivered;
   }
 
+  /**
+   * Records recorded but never delivered (wraps at 2^27): an item the queue refused (e.g. out
+   * of range for its TypedArray) or `record()` threw on, what a closed queue no longer takes,
+   * and what a full queue still held back at `detach()`. So recorded() = delivered() +
+   * dropped() + pending(); edges that found the ring full are in overruns().
+   */
+  dropped(): number {
+    return this._dropped;
+  }
+
+  /** What the target or `record()` threw for the last dropped record, or undefined. */
+  lastError(): unknown {
+    return this._lastError;
+  }
+
   /** True until `detach()`. */
   attached(): boolean {
     return this._attached;
@@ -309,42 +343,41 @@ export class InterruptSource<T = number> {
   }
 
   /**
-   * Detaches the interrupt (`detachInterrupt`), delivers what was recorded, stops the timer and
-   * restores the target's methods. Calling it twice does nothing.
+   * Detaches the interrupt (`detachInterrupt`), delivers what was recorded (what a full queue
+   * cannot take is counted in `dropped()`), stops the timer and unhooks the target's `onwait`.
+   * Calling it twice does nothing.
    */
   detach(): void {
     if (!this._attached) return;
     detachInterrupt(this._pin);
     this._attached = false;
-    this._deliver();
-    this._stop();
-    const target = this._target;
-    for (let i = 0; i < this._wrapped.length; i++) {
-      const w = this._wrapped[i];
-      // Only undo our own wrapper: if someone wrapped it again since, ours stays in their chain
-      // and, detached, just passes calls through.
-      if (target[w.name] !== w.wrapper) continue;
-      if (w.own) target[w.name] = w.fn;
-      else delete target[w.name];
+    try {
+      this._deliver();
+    } finally {
+      const left = this.pending();
+      if (left !== 0) {
+        this._dropped = (this._dropped + left) & MASK;
+        this._rec.take(this._rec.written());
+      }
+      this._stop();
+      if (this._hooked && this._target.onwait === this._onwait) this._target.onwait = null;
+      this._hooked = false;
     }
-    this._wrapped.length = 0;
   }
 
   /** Timer body: collect, then stop when idle and nobody waits and nothing is pending. */
   private _collect(): void {
     this.flush();
-    if (this._idle && this._waits === 0 && this.pending() === 0 && !this._ready()) this._stop();
+    if (this._idle && !this._target.hasWaiters() && this.pending() === 0 && !this._ready()) this._stop();
   }
 
   /**
-   * True when a wait on the target would finish at once: a queue holds items (its consumer is
-   * busy and will be back), or an event/flag is set. Such a wait is not tracked, and the timer
-   * keeps running while a queue holds items.
+   * True while a queue target holds items: its consumer is busy and will be back without
+   * waiting, so edges keep flowing into the queue instead of piling up in the 16-slot ring.
    */
   private _ready(): boolean {
     const t = this._target;
-    if (this._put) return typeof t.empty === 'function' && !t.empty();
-    return typeof t.isSet === 'function' && t.isSet();
+    return this._put && typeof t.empty === 'function' && !t.empty();
   }
 
   private _start(): void {
@@ -356,26 +389,5 @@ export class InterruptSource<T = number> {
       clearInterval(this._timer); // never with undefined: it throws on Kaluma
       this._timer = null;
     }
-  }
-
-  /** Wraps `target[name]` on the instance so that a wait collects first and keeps the timer running. */
-  private _wrap(name: string): void {
-    const target = this._target;
-    const fn = target[name];
-    if (typeof fn !== 'function') return;
-    const self = this;
-    const wrapper = function (this: any) {
-      self.flush();
-      if (!self._attached || self._ready()) return fn.apply(this, arguments); // finishes at once: not tracked
-      const p = fn.apply(this, arguments);
-      if (p !== null && typeof p === 'object' && typeof p.then === 'function') {
-        self._waits++;
-        self._start();
-        p.then(self._settled, self._settled);
-      }
-      return p;
-    };
-    this._wrapped.push({ name: name, fn: fn, wrapper: wrapper, own: Object.prototype.hasOwnProperty.call(target, name) });
-    target[name] = wrapper;
   }
 }

@@ -29,6 +29,23 @@ export const PUT = 1;
 export const OK = 0;
 export const FULL = 1;
 export const CLOSED = 2;
+/** The target (or `record()`) threw something other than QueueFull: the record is dropped and counted. */
+export const REJECTED = 3;
+
+/** What the last REJECTED offer threw; read it right after `offer`/`offerRecord` (main loop only). */
+export let rejection: unknown = undefined;
+
+/** Builds the item of one record (`record(events, index)`, or the edge kind) and offers it. */
+export function offerRecord<T>(target: PutTarget<T>, record: RecordFn<T> | undefined, events: number, index: number): number {
+  let item: T;
+  try {
+    item = record === undefined ? (events as any as T) : record(events, index);
+  } catch (e) {
+    rejection = e;
+    return REJECTED;
+  }
+  return offer(target, item);
+}
 
 /** SET or PUT for `target`; throws a TypeError naming `what` for anything else. */
 export function kindOf(target: unknown, what: string): number {
@@ -46,16 +63,13 @@ export function kindOf(target: unknown, what: string): number {
  */
 export function offer<T>(target: PutTarget<T>, item: T): number {
   if (typeof target.closed === 'function' && target.closed()) return CLOSED;
-  if (typeof target.full === 'function') {
-    if (target.full()) return FULL;
-    target.putSync(item);
-    return OK;
-  }
+  if (typeof target.full === 'function' && target.full()) return FULL;
   try {
     target.putSync(item);
   } catch (e) {
     if (e !== null && typeof e === 'object' && (e as any).name === 'QueueFull') return FULL;
-    throw e;
+    rejection = e; // e.g. a TypedArray queue refusing the item: drop this record, not the source
+    return REJECTED;
   }
   return OK;
 }

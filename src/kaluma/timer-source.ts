@@ -1,7 +1,9 @@
 /**
  * TimerSource: a `setInterval` that sets an event/flag or feeds a queue from the main loop.
  */
-import { checkMs, checkRecord, CLOSED, describe, FULL, kindOf, offer, PUT, PutTarget, RecordFn, SetTarget, Target } from './target';
+import {
+  checkMs, checkRecord, CLOSED, describe, FULL, kindOf, offerRecord, PUT, PutTarget, RecordFn, rejection, REJECTED, SetTarget, Target,
+} from './target';
 
 /** Options of `new TimerSource(target, periodMs, options)`. */
 export interface TimerSourceOptions<T> {
@@ -32,6 +34,7 @@ export class TimerSource<T = number> {
   private _id: any = null;
   private _ticks = 0;
   private _dropped = 0;
+  private _lastError: unknown = undefined;
   private _cb: () => void;
 
   /** Starts at once; throws TypeError naming a bad target, periodMs or record, RangeError for a negative period. */
@@ -59,9 +62,14 @@ export class TimerSource<T = number> {
     return this._ticks;
   }
 
-  /** Ticks a full queue could not take. */
+  /** Ticks not delivered: a full queue could not take them, or it refused them (see `lastError()`). */
   dropped(): number {
     return this._dropped;
+  }
+
+  /** What the queue or `record()` threw for the last refused tick, or undefined. */
+  lastError(): unknown {
+    return this._lastError;
   }
 
   /** True until `stop()`. */
@@ -78,14 +86,17 @@ export class TimerSource<T = number> {
 
   private _fire(): void {
     if (this._id === null) return;
-    const tick = ++this._ticks;
+    const tick = (this._ticks = (this._ticks + 1) & 0x7ffffff); // wraps at 2^27, as the other counters
     if (!this._put) {
       (this._target as SetTarget).set();
       return;
     }
-    const item = this._record === undefined ? (tick as any as T) : this._record(0, tick);
-    const res = offer(this._target as PutTarget<T>, item);
+    // never throws: a throwing timer callback would stop the ticks
+    const res = offerRecord(this._target as PutTarget<T>, this._record, this._record === undefined ? tick : 0, tick);
     if (res === FULL) this._dropped++;
-    else if (res === CLOSED) this.stop();
+    else if (res === REJECTED) {
+      this._dropped++;
+      this._lastError = rejection;
+    } else if (res === CLOSED) this.stop();
   }
 }

@@ -2,7 +2,10 @@
  * WatchSource: a debounced `setWatch` on a pin that sets an event/flag or feeds a queue from
  * the main loop.
  */
-import { checkEdges, checkMs, checkPin, checkRecord, CLOSED, describe, FULL, kindOf, offer, PUT, PutTarget, RecordFn, SetTarget, Target } from './target';
+import {
+  checkEdges, checkMs, checkPin, checkRecord, CLOSED, describe, FULL, kindOf, offerRecord, PUT, PutTarget, RecordFn, rejection, REJECTED,
+  SetTarget, Target,
+} from './target';
 
 /** Options of `new WatchSource(pin, target, options)`. */
 export interface WatchSourceOptions<T> {
@@ -43,6 +46,7 @@ export class WatchSource<T = number> {
   private _id: any = null;
   private _seen = 0;
   private _dropped = 0;
+  private _lastError: unknown = undefined;
   /** Our own reference to the watch callback. */
   private _cb: (pin: number) => void;
 
@@ -77,9 +81,14 @@ export class WatchSource<T = number> {
     return this._seen;
   }
 
-  /** Items a full queue could not take. */
+  /** Items not delivered: a full queue could not take them, or it refused them (see `lastError()`). */
   dropped(): number {
     return this._dropped;
+  }
+
+  /** What the queue or `record()` threw for the last refused item, or undefined. */
+  lastError(): unknown {
+    return this._lastError;
   }
 
   /** True until `detach()`. */
@@ -98,16 +107,19 @@ export class WatchSource<T = number> {
   private _edge(): void {
     if (this._id === null) return;
     const index = this._seen;
-    this._seen = index + 1;
+    this._seen = (index + 1) & 0x7ffffff; // wraps at 2^27: larger numbers are boxed on JerryScript
     if (!this._put) {
       (this._target as SetTarget).set();
       return;
     }
     let events = this._events;
     if (events === 12) events = digitalRead(this._pin) ? 8 : 4;
-    const item = this._record === undefined ? (events as any as T) : this._record(events, index);
-    const res = offer(this._target as PutTarget<T>, item);
+    // never throws: Kaluma drops a watch whose callback throws
+    const res = offerRecord(this._target as PutTarget<T>, this._record, events, index);
     if (res === FULL) this._dropped++;
-    else if (res === CLOSED) this.detach();
+    else if (res === REJECTED) {
+      this._dropped++;
+      this._lastError = rejection;
+    } else if (res === CLOSED) this.detach();
   }
 }
