@@ -206,6 +206,19 @@ irq('detach() with a full queue counts what it could not deliver in dropped(): r
   assert.is(sim.evaluate('src.pending()'), 0);
 });
 
+irq('a second InterruptSource on a pin that has one is a TypeError; after detach() the pin is free again', () => {
+  const sim = board(`
+    var a = new K.InterruptSource(5, new T.ThreadSafeEvent());
+    var err;
+    try { new K.InterruptSource(5, new T.ThreadSafeEvent()); } catch (e) { err = e.name + ': ' + e.message; }
+    a.detach();
+    var b = new K.InterruptSource(5, new T.ThreadSafeEvent());
+  `);
+  assert.match(sim.evaluate('err'), /^TypeError: InterruptSource: pin 5 already has an InterruptSource/);
+  assert.is(sim.evaluate('b.attached()'), true);
+  assert.is(sim.irq.has(5), true);
+});
+
 irq('the source keeps its own reference to the function it handed to attachInterrupt', () => {
   const sim = board(`var src = new K.InterruptSource(5, new T.ThreadSafeEvent());`);
   assert.is(sim.handlers.length, 1);

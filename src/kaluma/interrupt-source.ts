@@ -118,6 +118,13 @@ function makeRecorder(): Recorder {
   };
 }
 
+/**
+ * Pins with an attached InterruptSource: the firmware keeps one interrupt callback per pin, so
+ * a second `attachInterrupt` would silently replace the first source's, and the first one's
+ * `detach()` would then remove the second's.
+ */
+const pinsInUse: { [pin: number]: boolean } = {};
+
 /** Options of `new InterruptSource(pin, target, options)`. */
 export interface InterruptSourceOptions<T> {
   /** FALLING (4), RISING (8) or CHANGE (12, the default). */
@@ -173,7 +180,7 @@ export interface InterruptSourceOptions<T> {
  *   (not one of the library's primitives) is collected all the time. See `idle`.
  * - The library keeps its own reference to the interrupt function (the firmware over-releases it).
  * - A closed queue target detaches the source. One source per pin (the firmware keeps one
- *   callback per pin). Construct, collect and detach on the main loop.
+ *   callback per pin): a second InterruptSource on an attached pin is a TypeError. Construct, collect and detach on the main loop.
  *
  * ```js
  * pinMode(15, INPUT_PULLUP);
@@ -246,7 +253,12 @@ export class InterruptSource<T = number> {
     } else {
       this._idle = false; // a target that cannot say whether anyone waits: collect all the time
     }
+    if (pinsInUse[pin] === true) {
+      if (this._hooked) t.onwait = null;
+      throw new TypeError(what + ': pin ' + pin + ' already has an InterruptSource (the firmware keeps one interrupt per pin); detach() it first');
+    }
     attachInterrupt(pin, this._isr, events);
+    pinsInUse[pin] = true;
     this._start(); // idle mode too: serves waits begun before the source; stops once nobody waits
   }
 
@@ -350,6 +362,7 @@ export class InterruptSource<T = number> {
   detach(): void {
     if (!this._attached) return;
     detachInterrupt(this._pin);
+    pinsInUse[this._pin] = false;
     this._attached = false;
     try {
       this._deliver();
