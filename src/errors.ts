@@ -59,6 +59,3 @@ export const QueueClosed: ErrorClass<QueueClosed> = defineError<QueueClosed>('Qu
 export const AbortError: ErrorClass<AbortError> = defineError<AbortError>('AbortError');
 export const TimeoutError: ErrorClass<TimeoutError> = defineError<TimeoutError>('TimeoutError');
 export const FlagInUse: ErrorClass<FlagInUse> = defineError<FlagInUse>('FlagInUse');
-
-/** `RangeError` where the engine has it (Espruino does not), else `TypeError`. */
-export const RangeErr: ErrorConstructor = typeof RangeError === 'function' ? RangeError : TypeError;

@@ -1,7 +1,8 @@
 /**
  * ThreadSafeQueue: a fixed-size ring buffer between one producer context and one consumer.
  */
-import { QueueClosed, QueueEmpty, QueueFull, RangeErr } from './errors';
+import { RangeErr } from './args';
+import { QueueClosed, QueueEmpty, QueueFull } from './errors';
 import {
   abortedAlready, addWaiter, checkOptions, describe, rejectWaiter, RESOLVED, resolveWaiter, WaitList, WaitOptions,
 } from './waiters';

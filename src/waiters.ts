@@ -8,7 +8,10 @@
  * cancelled waiter stays registered. A waiter is its own abort listener (`handleEvent`), so
  * cancellation needs no closure; only a `timeout` costs one (the timer callback).
  */
-import { AbortError, RangeErr, TimeoutError } from './errors';
+import { describe, RangeErr } from './args';
+import { AbortError, TimeoutError } from './errors';
+
+export { describe };
 
 /** The part of a standard `AbortSignal` the library uses; Node's and ours both fit. */
 export interface AbortSignalLike {
@@ -119,16 +122,6 @@ export function checkOptions(options: WaitOptions | undefined, method: string): 
   }
 }
 
-/** A short, allocation-light description of a bad argument for error messages. */
-export function describe(value: unknown): string {
-  if (value === null) return 'null';
-  const t = typeof value;
-  if (t === 'string') return 'the string "' + value + '"';
-  if (t === 'number' || t === 'boolean' || t === 'undefined' || t === 'bigint') return String(value);
-  if (t === 'function') return 'a function';
-  if (Array.isArray(value)) return 'an array';
-  return (t === 'object' ? 'an ' : 'a ') + t;
-}
 
 /**
  * A promise rejected with AbortError when `options.signal` is already aborted, else null.
@@ -145,13 +138,12 @@ export function abortedAlready(options: WaitOptions | undefined): Promise<never>
 
 /**
  * Adds a waiter at the tail of `list` and returns its promise. Options must have been
- * checked with `checkOptions`. Allocates the promise and one Waiter (and a timer closure
+ * checked with `checkOptions`, and an already-aborted signal with `abortedAlready` (every
+ * waiting method does both first). Allocates the promise and one Waiter (and a timer closure
  * when `timeout` is given).
  */
 export function addWaiter(list: WaitList, value: any, options: WaitOptions | undefined): Promise<any> {
   const signal = options === undefined ? undefined : options.signal;
-  const aborted = abortedAlready(options);
-  if (aborted !== null) return aborted;
   const w = new Waiter(list, value);
   const promise = new Promise<any>(capture);
   w.resolve = capturedResolve;

@@ -1,8 +1,11 @@
 /**
  * Internal: how the board sources deliver to a target, by duck typing, so that this entry
- * needs nothing from the core bundle: a queue (anything with `putSync`) gets items, an
+ * needs nothing from the core bundle but the argument helpers of args.ts: a queue (anything with `putSync`) gets items, an
  * event or flag (anything with `set`) gets `set()`.
  */
+import { describe, RangeErr } from '../args';
+
+export { describe };
 
 /** Anything with `set()`: a ThreadSafeEvent or ThreadSafeFlag. */
 export interface SetTarget {
@@ -99,17 +102,6 @@ export function checkEdges(events: unknown, what: string): void {
 export function checkMs(ms: unknown, name: string, what: string): void {
   if (typeof ms !== 'number') throw new TypeError(what + ': ' + name + ' must be a number of milliseconds, got ' + describe(ms));
   if (!(ms >= 0) || ms === Infinity) {
-    throw new (typeof RangeError === 'function' ? RangeError : TypeError)(what + ': ' + name + ' must be a finite number >= 0, got ' + ms);
+    throw new RangeErr(what + ': ' + name + ' must be a finite number >= 0, got ' + ms);
   }
-}
-
-/** A short description of a bad argument. */
-export function describe(value: unknown): string {
-  if (value === null) return 'null';
-  const t = typeof value;
-  if (t === 'string') return 'the string "' + value + '"';
-  if (t === 'number' || t === 'boolean' || t === 'undefined') return String(value);
-  if (t === 'function') return 'a function';
-  if (Array.isArray(value)) return 'an array';
-  return 'a ' + t;
 }
