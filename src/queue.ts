@@ -16,6 +16,7 @@ export interface QueueBuffer<T> {
 // How a waiting getter wants its item: as is (`get()`) or as an iterator result (`next()`).
 const AS_ITEM = 0;
 const AS_RESULT = 1;
+const AS_READY = 2;
 
 /**
  * A queue of fixed capacity on a buffer the caller pre-allocates, as micropython-async's
@@ -103,6 +104,29 @@ export class ThreadSafeQueue<T> implements AsyncIterator<T> {
   }
 
   /**
+   * Resolves once at least one item is queued or the queue is closed, taking nothing (so it is
+   * cancel-safe by construction); then take the items with `getManySync()`. At once when an item
+   * is already queued. Allocates a promise when it has to wait. (Interim version, issue 8.)
+   */
+  ready(options?: WaitOptions): Promise<void> {
+    checkOptions(options, 'ThreadSafeQueue.ready');
+    const aborted = abortedAlready(options);
+    if (aborted !== null) return aborted;
+    if (this._ri !== this._wi || this._closed) return RESOLVED;
+    const promise = addWaiter(this._getters, AS_READY, options);
+    if (this.onwait !== null) this.onwait();
+    return promise;
+  }
+
+  /** Moves up to `into.length` oldest items into `into[0..n-1]` and returns n (0 when empty). Never allocates. */
+  getManySync(into: QueueBuffer<T>, most?: number): number {
+    let n = 0;
+    const max = most === undefined || most > into.length ? into.length : most;
+    while (n < max && this._ri !== this._wi) into[n++] = this.getSync();
+    return n;
+  }
+
+  /**
    * Async-iterator step: resolves `{ value, done: false }` with the next item, or
    * `{ done: true }` once a closed queue is drained. `for await (const x of q)` calls it;
    * call it by hand where there is no `Symbol.asyncIterator`. Allocates a promise and a result.
@@ -144,7 +168,11 @@ export class ThreadSafeQueue<T> implements AsyncIterator<T> {
     if (block !== undefined && block !== false) checkBlock(block, 'putSync');
     if (this._closed) throw new QueueClosed('ThreadSafeQueue.putSync: the queue is closed');
     if (this._typed) this._check(item, 'ThreadSafeQueue.putSync');
-    const getter = this._getters.head;
+    let getter = this._getters.head;
+    while (getter !== null && getter.value === AS_READY) {
+      resolveWaiter(getter, undefined); // woken; takes nothing: the item goes to the ring below
+      getter = this._getters.head;
+    }
     if (getter !== null) {
       // The ring is empty whenever a getter waits: hand the item straight to a live waiter.
       resolveWaiter(getter, getter.value === AS_RESULT ? { value: item, done: false } : item);
@@ -200,6 +228,7 @@ export class ThreadSafeQueue<T> implements AsyncIterator<T> {
     w = this._getters.head;
     while (w !== null) {
       if (w.value === AS_RESULT) resolveWaiter(w, { value: undefined, done: true });
+      else if (w.value === AS_READY) resolveWaiter(w, undefined);
       else rejectWaiter(w, new QueueClosed('ThreadSafeQueue.get: the queue was closed'));
       w = this._getters.head;
     }
