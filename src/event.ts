@@ -27,20 +27,27 @@ import { abortedAlready, addWaiter, checkOptions, RESOLVED, resolveWaiter, WaitL
  * ```
  */
 export class ThreadSafeEvent {
-  private _state = false;
-  /**
-   * Pending waiters, oldest first. Plain waits (no options) that arrive one after another
-   * share one waiter and its promise (kept in `value`), so waking 100 of them settles one
-   * promise; a waiter with a signal or timeout has its own.
-   */
-  private _waiters = new WaitList();
-
+  // Assigned in the constructor, hottest last: JerryScript (Kaluma) has no property lookup cache
+  // and finds the most recently created property first.
   /**
    * Called synchronously whenever a task begins to wait (a `wait()` that does not finish at
    * once); null by default. One listener: the Kaluma InterruptSource uses it to collect edges
    * only while someone waits. Do not wait on the event from inside it.
    */
-  onwait: (() => void) | null = null;
+  declare onwait: (() => void) | null;
+  /**
+   * Pending waiters, oldest first. Plain waits (no options) that arrive one after another
+   * share one waiter and its promise (kept in `value`), so waking 100 of them settles one
+   * promise; a waiter with a signal or timeout has its own.
+   */
+  private declare _waiters: WaitList;
+  private declare _state: boolean;
+
+  constructor() {
+    this.onwait = null;
+    this._waiters = new WaitList();
+    this._state = false;
+  }
 
   /**
    * Resolves when the event is set; at once if it is set already. With `options.signal` or
@@ -48,9 +55,11 @@ export class ThreadSafeEvent {
    * Allocates a promise when it has to wait (plain waits in a row share one).
    */
   wait(options?: WaitOptions): Promise<void> {
-    checkOptions(options, 'ThreadSafeEvent.wait');
-    const aborted = abortedAlready(options);
-    if (aborted !== null) return aborted;
+    if (options !== undefined) {
+      checkOptions(options, 'ThreadSafeEvent.wait');
+      const aborted = abortedAlready(options);
+      if (aborted !== null) return aborted;
+    }
     if (this._state) return RESOLVED;
     const own = options !== undefined && (options.signal !== undefined || options.timeout !== undefined);
     let promise: Promise<void>;
@@ -68,11 +77,12 @@ export class ThreadSafeEvent {
   /** Sets the event and wakes every current waiter (next microtask); never allocates. */
   set(): void {
     this._state = true; // record
+    const list = this._waiters;
     // wake: each waiter is unlinked before it is resolved, so the head advances
-    let w = this._waiters.head;
+    let w = list.head;
     while (w !== null) {
       resolveWaiter(w, undefined);
-      w = this._waiters.head;
+      w = list.head;
     }
   }
 
