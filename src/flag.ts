@@ -65,7 +65,7 @@ export class ThreadSafeFlag {
       if (aborted !== null) return aborted;
     }
     if (this._waiters.head !== null) {
-      return Promise.reject(new FlagInUse('ThreadSafeFlag.wait: another task is already waiting on this flag (use ThreadSafeEvent for several waiters)'));
+      return Promise.reject(new FlagInUse('ThreadSafeFlag.wait: another task is already waiting (use ThreadSafeEvent for several)'));
     }
     if (this._state) {
       this._state = false;

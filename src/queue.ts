@@ -338,16 +338,18 @@ export class ThreadSafeQueue<T> implements AsyncIterator<T> {
    */
   private _handOver(item: T): void {
     let w = this._g.head;
+    let taken = false;
     while (w !== null) {
       const after = w.next; // read before settling: a settled waiter leaves the list
       const mode = w.value;
-      if (mode !== AS_READY) {
+      if (mode === AS_READY) resolveWaiter(w, undefined);
+      else if (!taken) {
         resolveWaiter(w, mode === AS_RESULT ? { value: item, done: false } : item);
-        return;
+        taken = true;
       }
-      resolveWaiter(w, undefined);
       w = after;
     }
+    if (taken) return;
     const wi = this._wi; // only ready()s waited: the ring is empty, so a slot is free
     this._buf[wi] = item;
     this._wi = wi + 1 === this._n ? 0 : wi + 1; // publish
@@ -417,8 +419,6 @@ function checkBlock(block: unknown, method: string): void {
   if (typeof block !== 'boolean') {
     throw new TypeError('ThreadSafeQueue.' + method + ': block must be a boolean, got ' + describe(block));
   }
-  throw new TypeError(
-    'ThreadSafeQueue.' + method + ': block=true needs a second thread to free the queue, and this queue lives in one ' +
-      '(on Node use the shared-memory queue inside a worker); use the async method or catch the error instead',
-  );
+  // Short on purpose: every message stays on the Kaluma heap as long as the program runs.
+  throw new TypeError('ThreadSafeQueue.' + method + ': block=true needs a second thread (use the async method, or the shared-memory queue in a worker)');
 }
