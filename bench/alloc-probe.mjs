@@ -85,6 +85,36 @@ export const SCENARIOS = {
       };
     },
   },
+  'ThreadSafeQueue 32 putSync then getManySync into an Array(32), Array(64)': {
+    sync: true, ops: 1e6 / 32, opsPerStep: 64, ours: true,
+    setup: ({ ThreadSafeQueue }) => {
+      const q = new ThreadSafeQueue(new Array(64));
+      const into = new Array(32);
+      let bad = 0;
+      return {
+        step() {
+          for (let k = 0; k < 32; k++) q.putSync(k);
+          if (q.getManySync(into) !== 32 || into[31] !== 31) bad++;
+        },
+        check: () => (bad === 0 && q.empty() ? null : `${bad} batches wrong`),
+      };
+    },
+  },
+  'ThreadSafeQueue ready() with an item queued (not awaited), then getSync': {
+    sync: true, ops: 1e6, ours: true,
+    setup: ({ ThreadSafeQueue }) => {
+      const q = new ThreadSafeQueue(new Array(4));
+      let bad = 0;
+      return {
+        step() {
+          q.putSync(1);
+          q.ready();
+          if (q.getSync() !== 1) bad++;
+        },
+        check: () => (bad === 0 && q.empty() ? null : `${bad} wrong`),
+      };
+    },
+  },
   'ThreadSafeEvent set+clear, nobody waiting': {
     sync: true, ops: 1e6, ours: true,
     setup: ({ ThreadSafeEvent }) => {

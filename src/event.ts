@@ -26,21 +26,36 @@ import { abortedAlready, addWaiter, checkOptions, RESOLVED, resolveWaiter, WaitL
  * evt.clear();
  * ```
  */
-export class ThreadSafeEvent {
-  private _state = false;
-  /**
-   * Pending waiters, oldest first. Plain waits (no options) that arrive one after another
-   * share one waiter and its promise (kept in `value`), so waking 100 of them settles one
-   * promise; a waiter with a signal or timeout has its own.
-   */
-  private _waiters = new WaitList();
+const CLEAR = 0;
+const SET = 1;
+const WAITING = 2;
 
+export class ThreadSafeEvent {
+  // Assigned in the constructor, hottest last: JerryScript (Kaluma) has no property lookup cache
+  // and finds the most recently created property first.
   /**
    * Called synchronously whenever a task begins to wait (a `wait()` that does not finish at
    * once); null by default. One listener: the Kaluma InterruptSource uses it to collect edges
    * only while someone waits. Do not wait on the event from inside it.
    */
-  onwait: (() => void) | null = null;
+  declare onwait: (() => void) | null;
+  /**
+   * Pending waiters, oldest first. Plain waits (no options) that arrive one after another
+   * share one waiter and its promise (kept in `value`), so waking 100 of them settles one
+   * promise; a waiter with a signal or timeout has its own.
+   */
+  private declare _waiters: WaitList;
+  /**
+   * CLEAR, SET, or WAITING (clear, and waiters may be linked: set lazily, so a cancelled waiter
+   * leaves it until the next set()). One number, so that set() on a set event reads one property.
+   */
+  private declare _state: number;
+
+  constructor() {
+    this.onwait = null;
+    this._waiters = new WaitList();
+    this._state = CLEAR;
+  }
 
   /**
    * Resolves when the event is set; at once if it is set already. With `options.signal` or
@@ -48,10 +63,12 @@ export class ThreadSafeEvent {
    * Allocates a promise when it has to wait (plain waits in a row share one).
    */
   wait(options?: WaitOptions): Promise<void> {
-    checkOptions(options, 'ThreadSafeEvent.wait');
-    const aborted = abortedAlready(options);
-    if (aborted !== null) return aborted;
-    if (this._state) return RESOLVED;
+    if (options !== undefined) {
+      checkOptions(options, 'ThreadSafeEvent.wait');
+      const aborted = abortedAlready(options);
+      if (aborted !== null) return aborted;
+    }
+    if (this._state === SET) return RESOLVED;
     const own = options !== undefined && (options.signal !== undefined || options.timeout !== undefined);
     let promise: Promise<void>;
     const tail = this._waiters.tail;
@@ -61,24 +78,27 @@ export class ThreadSafeEvent {
       promise = addWaiter(this._waiters, undefined, undefined);
       (this._waiters.tail as any).value = promise;
     }
+    this._state = WAITING;
     if (this.onwait !== null) this.onwait();
     return promise;
   }
 
   /** Sets the event and wakes every current waiter (next microtask); never allocates. */
   set(): void {
-    this._state = true; // record
+    if (this._state === SET) return; // nothing to record, nobody can be waiting
+    this._state = SET; // record
+    const list = this._waiters;
     // wake: each waiter is unlinked before it is resolved, so the head advances
-    let w = this._waiters.head;
+    let w = list.head;
     while (w !== null) {
       resolveWaiter(w, undefined);
-      w = this._waiters.head;
+      w = list.head;
     }
   }
 
   /** Clears the event so that later waits wait; tasks already woken by a `set()` still run. */
   clear(): void {
-    this._state = false;
+    if (this._state === SET) this._state = CLEAR; // WAITING stays: it is clear already
   }
 
   /** True while a task waits (and has not been woken yet). */
@@ -88,6 +108,6 @@ export class ThreadSafeEvent {
 
   /** True between `set()` and `clear()`. */
   isSet(): boolean {
-    return this._state;
+    return this._state === SET;
   }
 }

@@ -25,26 +25,32 @@ import { abortedAlready, addWaiter, checkOptions, RESOLVED, resolveWaiter, WaitL
  * ```
  */
 export class ThreadSafeFlag {
-  /** The recorded signal: true between a `set()` nobody was waiting for and the next wait. */
-  private _state = false;
-  /** At most one waiter. */
-  private _waiters = new WaitList();
-  /** Tasks woken by a `set()` that have not resumed yet: while any, a `set()` with no waiter merges into their wake-up. */
-  private _waking = 0;
+  // Assigned in the constructor, hottest last: JerryScript (Kaluma) has no property lookup cache
+  // and finds the most recently created property first.
   /**
    * Called synchronously whenever a task begins to wait (a `wait()` that does not finish at
    * once); null by default. One listener: the Kaluma InterruptSource uses it to collect edges
    * only while someone waits. Do not wait on the flag from inside it.
    */
-  onwait: (() => void) | null = null;
+  declare onwait: (() => void) | null;
   /** Ends `_waking`: made once per flag, the first reaction of every wait that had to wait. */
-  private _resumed: () => void;
+  private declare _resumed: () => void;
+  /** At most one waiter. */
+  private declare _waiters: WaitList;
+  /** Tasks woken by a `set()` that have not resumed yet: while any, a `set()` with no waiter merges into their wake-up. */
+  private declare _waking: number;
+  /** The recorded signal: true between a `set()` nobody was waiting for and the next wait. */
+  private declare _state: boolean;
 
   constructor() {
     const self = this;
+    this.onwait = null;
     this._resumed = function () {
       self._waking--;
     };
+    this._waiters = new WaitList();
+    this._waking = 0;
+    this._state = false;
   }
 
   /**
@@ -53,11 +59,13 @@ export class ThreadSafeFlag {
    * Allocates two promises when it has to wait (its own and the one that ends the wake-up).
    */
   wait(options?: WaitOptions): Promise<void> {
-    checkOptions(options, 'ThreadSafeFlag.wait');
-    const aborted = abortedAlready(options);
-    if (aborted !== null) return aborted;
+    if (options !== undefined) {
+      checkOptions(options, 'ThreadSafeFlag.wait');
+      const aborted = abortedAlready(options);
+      if (aborted !== null) return aborted;
+    }
     if (this._waiters.head !== null) {
-      return Promise.reject(new FlagInUse('ThreadSafeFlag.wait: another task is already waiting on this flag (use ThreadSafeEvent for several waiters)'));
+      return Promise.reject(new FlagInUse('ThreadSafeFlag.wait: another task is already waiting (use ThreadSafeEvent for several)'));
     }
     if (this._state) {
       this._state = false;

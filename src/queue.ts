@@ -13,10 +13,18 @@ export interface QueueBuffer<T> {
   [index: number]: T;
 }
 
-// How a waiting getter wants its item: as is (`get()`) or as an iterator result (`next()`).
+// How a waiting consumer wants its item: as is (`get()`), as an iterator result (`next()`), or
+// not at all (`ready()`: woken by the first item, which stays queued).
 const AS_ITEM = 0;
 const AS_RESULT = 1;
 const AS_READY = 2;
+// Bits of `_x`. GETTERS/PUTTERS are set when a consumer/put() begins to wait and cleared lazily by
+// the sync path that finds the list empty: a clear bit means nobody waits, so the common path
+// reads one number instead of a list's head (each property read is a search on JerryScript).
+const CLOSED = 1;
+const TYPED = 2;
+const GETTERS = 4;
+const PUTTERS = 8;
 
 /**
  * A queue of fixed capacity on a buffer the caller pre-allocates, as micropython-async's
@@ -53,21 +61,27 @@ const AS_READY = 2;
  * ```
  */
 export class ThreadSafeQueue<T> implements AsyncIterator<T> {
-  private _buf: QueueBuffer<T>;
-  private _slots: number;
-  private _typed: boolean;
-  private _wi = 0;
-  private _ri = 0;
-  private _closed = false;
-  private _getters = new WaitList();
-  private _putters = new WaitList();
-
+  // The state, assigned in the constructor in this order on purpose: JerryScript (Kaluma) has no
+  // property lookup cache and finds the most recently created property first, so the hottest
+  // (the two indices) come last. Closed and "TypedArray buffer" share one number (`_x`) so the
+  // sync paths test both with one read.
   /**
-   * Called synchronously whenever the consumer begins to wait (a `get()`/`next()` on an empty
-   * queue); null by default. One listener: the Kaluma InterruptSource uses it to collect edges
-   * only while someone waits. Do not wait on the queue from inside it.
+   * Called synchronously whenever the consumer begins to wait (a `get()`/`next()`/`ready()` on an
+   * empty queue); null by default. One listener: the Kaluma InterruptSource uses it to collect
+   * edges only while someone waits. Do not wait on the queue from inside it.
    */
-  onwait: (() => void) | null = null;
+  declare onwait: (() => void) | null;
+  /** Waiting consumers (get, next, ready), oldest first; only while the ring is empty. */
+  private declare _g: WaitList;
+  /** Waiting put()s with their items, oldest first; only while the ring is full. */
+  private declare _p: WaitList;
+  private declare _buf: QueueBuffer<T>;
+  /** The buffer's length N. */
+  private declare _n: number;
+  /** CLOSED | TYPED | GETTERS | PUTTERS bits. */
+  private declare _x: number;
+  private declare _ri: number;
+  private declare _wi: number;
 
   /**
    * @param buf An Array or TypedArray of N >= 2 slots; the queue holds at most N-1 items.
@@ -82,9 +96,14 @@ export class ThreadSafeQueue<T> implements AsyncIterator<T> {
     if (buf.length < 2) {
       throw new RangeErr('ThreadSafeQueue: buf must have at least 2 slots (N slots hold N-1 items), got ' + buf.length);
     }
+    this.onwait = null;
+    this._g = new WaitList();
+    this._p = new WaitList();
     this._buf = buf;
-    this._slots = buf.length;
-    this._typed = typed;
+    this._n = buf.length;
+    this._x = typed ? TYPED : 0;
+    this._ri = 0;
+    this._wi = 0;
   }
 
   /**
@@ -93,37 +112,14 @@ export class ThreadSafeQueue<T> implements AsyncIterator<T> {
    * (and then no item is taken). Allocates a promise.
    */
   get(options?: WaitOptions): Promise<T> {
-    checkOptions(options, 'ThreadSafeQueue.get');
-    const aborted = abortedAlready(options);
-    if (aborted !== null) return aborted;
+    if (options !== undefined) {
+      checkOptions(options, 'ThreadSafeQueue.get');
+      const aborted = abortedAlready(options);
+      if (aborted !== null) return aborted;
+    }
     if (this._ri !== this._wi) return Promise.resolve(this.getSync());
-    if (this._closed) return Promise.reject(new QueueClosed('ThreadSafeQueue.get: the queue is closed and empty'));
-    const promise = addWaiter(this._getters, AS_ITEM, options);
-    if (this.onwait !== null) this.onwait();
-    return promise;
-  }
-
-  /**
-   * Resolves once at least one item is queued or the queue is closed, taking nothing (so it is
-   * cancel-safe by construction); then take the items with `getManySync()`. At once when an item
-   * is already queued. Allocates a promise when it has to wait. (Interim version, issue 8.)
-   */
-  ready(options?: WaitOptions): Promise<void> {
-    checkOptions(options, 'ThreadSafeQueue.ready');
-    const aborted = abortedAlready(options);
-    if (aborted !== null) return aborted;
-    if (this._ri !== this._wi || this._closed) return RESOLVED;
-    const promise = addWaiter(this._getters, AS_READY, options);
-    if (this.onwait !== null) this.onwait();
-    return promise;
-  }
-
-  /** Moves up to `into.length` oldest items into `into[0..n-1]` and returns n (0 when empty). Never allocates. */
-  getManySync(into: QueueBuffer<T>, most?: number): number {
-    let n = 0;
-    const max = most === undefined || most > into.length ? into.length : most;
-    while (n < max && this._ri !== this._wi) into[n++] = this.getSync();
-    return n;
+    if ((this._x & CLOSED) !== 0) return Promise.reject(new QueueClosed('ThreadSafeQueue.get: the queue is closed and empty'));
+    return this._wait(AS_ITEM, options);
   }
 
   /**
@@ -133,10 +129,32 @@ export class ThreadSafeQueue<T> implements AsyncIterator<T> {
    */
   next(): Promise<IteratorResult<T>> {
     if (this._ri !== this._wi) return Promise.resolve({ value: this.getSync(), done: false });
-    if (this._closed) return Promise.resolve({ value: undefined as any, done: true });
-    const promise = addWaiter(this._getters, AS_RESULT, undefined);
-    if (this.onwait !== null) this.onwait();
-    return promise;
+    if ((this._x & CLOSED) !== 0) return Promise.resolve({ value: undefined as any, done: true });
+    return this._wait(AS_RESULT, undefined);
+  }
+
+  /**
+   * Resolves once at least one item is queued or the queue is closed, taking nothing: then
+   * `getManySync()` takes the batch. At once (a shared settled promise, no allocation) when an
+   * item is queued or the queue is closed; else allocates a promise and calls `onwait`.
+   * Rejects with `AbortError`/`TimeoutError` per `options`; cancel-safe, as it takes nothing.
+   * A consumer-side wait: with a `get()`/`next()` also pending, the first item put wakes every
+   * pending `ready()` and goes to the oldest `get()`/`next()` (so the queue may be empty again
+   * when `ready()` resolves: `getManySync()` then returns 0).
+   *
+   * ```js
+   * const batch = new Array(16);
+   * function consume() { q.ready().then(function () { const n = q.getManySync(batch); ...; consume(); }); }
+   * ```
+   */
+  ready(options?: WaitOptions): Promise<void> {
+    if (options !== undefined) {
+      checkOptions(options, 'ThreadSafeQueue.ready');
+      const aborted = abortedAlready(options);
+      if (aborted !== null) return aborted;
+    }
+    if (this._ri !== this._wi || (this._x & CLOSED) !== 0) return RESOLVED;
+    return this._wait(AS_READY, options);
   }
 
   /**
@@ -146,16 +164,20 @@ export class ThreadSafeQueue<T> implements AsyncIterator<T> {
    * hold. Allocates a promise only when it has to wait.
    */
   put(item: T, options?: WaitOptions): Promise<void> {
-    checkOptions(options, 'ThreadSafeQueue.put');
-    const aborted = abortedAlready(options);
-    if (aborted !== null) return aborted;
-    if (this._closed) return Promise.reject(new QueueClosed('ThreadSafeQueue.put: the queue is closed'));
-    if (this._typed) this._check(item, 'ThreadSafeQueue.put');
-    if (!this.full() || this._getters.head !== null) {
+    if (options !== undefined) {
+      checkOptions(options, 'ThreadSafeQueue.put');
+      const aborted = abortedAlready(options);
+      if (aborted !== null) return aborted;
+    }
+    if ((this._x & CLOSED) !== 0) return Promise.reject(new QueueClosed('ThreadSafeQueue.put: the queue is closed'));
+    if ((this._x & TYPED) !== 0) this._check(item, 'ThreadSafeQueue.put');
+    if (!this.full()) {
       this.putSync(item);
       return RESOLVED;
     }
-    return addWaiter(this._putters, item, options);
+    const promise = addWaiter(this._p, item, options); // full: no consumer waits (they wait only while it is empty)
+    this._x |= PUTTERS;
+    return promise;
   }
 
   /**
@@ -165,22 +187,25 @@ export class ThreadSafeQueue<T> implements AsyncIterator<T> {
    * `block=true` (nothing could free a slot while this thread blocks).
    */
   putSync(item: T, block?: boolean): void {
-    if (block !== undefined && block !== false) checkBlock(block, 'putSync');
-    if (this._closed) throw new QueueClosed('ThreadSafeQueue.putSync: the queue is closed');
-    if (this._typed) this._check(item, 'ThreadSafeQueue.putSync');
-    let getter = this._getters.head;
-    while (getter !== null && getter.value === AS_READY) {
-      resolveWaiter(getter, undefined); // woken; takes nothing: the item goes to the ring below
-      getter = this._getters.head;
-    }
-    if (getter !== null) {
-      // The ring is empty whenever a getter waits: hand the item straight to a live waiter.
-      resolveWaiter(getter, getter.value === AS_RESULT ? { value: item, done: false } : item);
-      return;
-    }
+    if (block !== void 0 && block !== false) checkBlock(block, 'putSync'); // void 0: `undefined` is a scope search on Kaluma
+    const x = this._x;
     const wi = this._wi;
-    const next = wi + 1 === this._slots ? 0 : wi + 1;
-    if (next === this._ri) throw new QueueFull('ThreadSafeQueue.putSync: the queue is full (capacity ' + (this._slots - 1) + ')');
+    if (x !== 0) {
+      if ((x & CLOSED) !== 0) throw new QueueClosed('ThreadSafeQueue.putSync: the queue is closed');
+      if ((x & TYPED) !== 0) this._check(item, 'ThreadSafeQueue.putSync');
+      // Consumers wait only while the ring is empty, so only then is there one to hand the item to.
+      if ((x & GETTERS) !== 0 && wi === this._ri) {
+        if (this._g.head !== null) {
+          this._handOver(item);
+          return;
+        }
+        this._x = x & ~GETTERS;
+      }
+    }
+    const ri = this._ri;
+    let next = wi + 1;
+    if (next === this._n) next = 0;
+    if (next === ri) throw new QueueFull('ThreadSafeQueue.putSync: the queue is full (capacity ' + (this._n - 1) + ')');
     this._buf[wi] = item;
     this._wi = next; // publish: the item is visible to the consumer from here on
   }
@@ -190,59 +215,92 @@ export class ThreadSafeQueue<T> implements AsyncIterator<T> {
    * (`QueueClosed` once a closed queue is drained), and TypeError for `block=true`.
    */
   getSync(block?: boolean): T {
-    if (block !== undefined && block !== false) checkBlock(block, 'getSync');
+    if (block !== void 0 && block !== false) checkBlock(block, 'getSync');
     const ri = this._ri;
-    if (ri === this._wi) {
-      if (this._closed) throw new QueueClosed('ThreadSafeQueue.getSync: the queue is closed and empty');
+    const wi = this._wi;
+    if (ri === wi) {
+      if ((this._x & CLOSED) !== 0) throw new QueueClosed('ThreadSafeQueue.getSync: the queue is closed and empty');
       throw new QueueEmpty('ThreadSafeQueue.getSync: the queue is empty');
     }
     const buf = this._buf;
+    const n = this._n;
     const item = buf[ri];
-    if (!this._typed) buf[ri] = undefined as any; // let the collector have it
-    this._ri = ri + 1 === this._slots ? 0 : ri + 1; // release: the slot is free from here on
-    const putter = this._putters.head;
-    if (putter !== null) {
-      // A slot just came free: move the oldest waiting put into the ring, then wake it.
-      const wi = this._wi;
-      buf[wi] = putter.value;
-      this._wi = wi + 1 === this._slots ? 0 : wi + 1;
-      resolveWaiter(putter, undefined);
-    }
+    const x = this._x;
+    if ((x & TYPED) === 0) buf[ri] = void 0 as any; // let the collector have it
+    let next = ri + 1;
+    if (next === n) next = 0;
+    this._ri = next; // release: the slot is free from here on
+    if ((x & PUTTERS) !== 0) this._admitAll();
     return item;
+  }
+
+  /**
+   * Takes up to `max` (default: all that fit) of the oldest items into `into[0..n-1]` in one
+   * call and returns n: 0 when the queue is empty (also once closed and drained: it never
+   * throws QueueEmpty or QueueClosed). Frees their slots as `getSync()` does (waiting `put()`s
+   * move in); never allocates. Throws TypeError for an `into` that is not an Array or
+   * TypedArray, RangeError for a `max` that is not an integer >= 0.
+   */
+  getManySync(into: QueueBuffer<T>, max?: number): number {
+    if (into === null || typeof into !== 'object' || !(Array.isArray(into) || isTypedArray(into))) {
+      throw new TypeError('ThreadSafeQueue.getManySync: into must be an Array or a TypedArray, got ' + describe(into));
+    }
+    let m = into.length;
+    if (max !== undefined) {
+      if (typeof max !== 'number' || !(max >= 0) || max % 1 !== 0) {
+        throw (typeof max === 'number' ? new RangeErr('ThreadSafeQueue.getManySync: max must be an integer >= 0, got ' + max)
+          : new TypeError('ThreadSafeQueue.getManySync: max must be a number, got ' + describe(max)));
+      }
+      if (max < m) m = max;
+    }
+    const buf = this._buf;
+    const n = this._n;
+    const wi = this._wi;
+    const x = this._x;
+    const clear = (x & TYPED) === 0;
+    let ri = this._ri;
+    let k = 0;
+    while (k < m && ri !== wi) {
+      into[k++] = buf[ri];
+      if (clear) buf[ri] = undefined as any;
+      if (++ri === n) ri = 0;
+    }
+    this._ri = ri; // release: the slots are free from here on
+    if ((x & PUTTERS) !== 0 && k !== 0) this._admitAll();
+    return k;
   }
 
   /**
    * Closes the queue: later puts throw `QueueClosed`, waiting puts reject with it (their items
    * are not put), items already queued can still be taken, and waiting consumers of an empty
-   * queue are released (`get()` rejects with `QueueClosed`, `next()` gives `{ done: true }`).
-   * Closing twice does nothing.
+   * queue are released (`get()` rejects with `QueueClosed`, `next()` gives `{ done: true }`,
+   * `ready()` resolves). Closing twice does nothing.
    */
   close(): void {
-    if (this._closed) return;
-    this._closed = true;
-    let w = this._putters.head;
+    if ((this._x & CLOSED) !== 0) return;
+    this._x |= CLOSED;
+    let w = this._p.head;
     while (w !== null) {
       rejectWaiter(w, new QueueClosed('ThreadSafeQueue.put: the queue was closed before the item could be put'));
-      w = this._putters.head;
+      w = this._p.head;
     }
-    w = this._getters.head;
+    w = this._g.head;
     while (w !== null) {
-      if (w.value === AS_RESULT) resolveWaiter(w, { value: undefined, done: true });
-      else if (w.value === AS_READY) resolveWaiter(w, undefined);
-      else rejectWaiter(w, new QueueClosed('ThreadSafeQueue.get: the queue was closed'));
-      w = this._getters.head;
+      if (w.value === AS_ITEM) rejectWaiter(w, new QueueClosed('ThreadSafeQueue.get: the queue was closed'));
+      else resolveWaiter(w, w.value === AS_RESULT ? { value: undefined, done: true } : undefined);
+      w = this._g.head;
     }
   }
 
   /** The number of items queued (0 … N-1). */
   qsize(): number {
     const n = this._wi - this._ri;
-    return n < 0 ? n + this._slots : n;
+    return n < 0 ? n + this._n : n;
   }
 
-  /** True while the consumer waits for an item (`get()`/`next()` on an empty queue). */
+  /** True while the consumer waits for an item (`get()`/`next()`/`ready()` on an empty queue). */
   hasWaiters(): boolean {
-    return this._getters.head !== null;
+    return this._g.head !== null;
   }
 
   /** True when no item is queued. */
@@ -253,17 +311,67 @@ export class ThreadSafeQueue<T> implements AsyncIterator<T> {
   /** True when N-1 items are queued and `putSync()` would throw `QueueFull`. */
   full(): boolean {
     const next = this._wi + 1;
-    return (next === this._slots ? 0 : next) === this._ri;
+    return (next === this._n ? 0 : next) === this._ri;
   }
 
   /** The most items the queue holds: the buffer's length minus one. */
   maxsize(): number {
-    return this._slots - 1;
+    return this._n - 1;
   }
 
   /** True after `close()`. */
   closed(): boolean {
-    return this._closed;
+    return (this._x & CLOSED) !== 0;
+  }
+
+  /** Adds a consumer waiter (the ring is empty and the queue open), then tells `onwait`. */
+  private _wait(mode: number, options: WaitOptions | undefined): Promise<any> {
+    const promise = addWaiter(this._g, mode, options);
+    this._x |= GETTERS;
+    if (this.onwait !== null) this.onwait();
+    return promise;
+  }
+
+  /**
+   * putSync() on an empty ring with consumers waiting: every waiting `ready()` wakes, and the
+   * item goes to the oldest `get()`/`next()`, or into the ring when there is none.
+   */
+  private _handOver(item: T): void {
+    let w = this._g.head;
+    let taken = false;
+    while (w !== null) {
+      const after = w.next; // read before settling: a settled waiter leaves the list
+      const mode = w.value;
+      if (mode === AS_READY) resolveWaiter(w, undefined);
+      else if (!taken) {
+        resolveWaiter(w, mode === AS_RESULT ? { value: item, done: false } : item);
+        taken = true;
+      }
+      w = after;
+    }
+    if (taken) return;
+    const wi = this._wi; // only ready()s waited: the ring is empty, so a slot is free
+    this._buf[wi] = item;
+    this._wi = wi + 1 === this._n ? 0 : wi + 1; // publish
+  }
+
+  /**
+   * Slots just came free: moves the oldest waiting puts' items into the ring, each then woken,
+   * until it is full again or none waits (then clears PUTTERS).
+   */
+  private _admitAll(): void {
+    const list = this._p;
+    let putter = list.head;
+    while (putter !== null) {
+      const wi = this._wi;
+      const next = wi + 1 === this._n ? 0 : wi + 1;
+      if (next === this._ri) return;
+      this._buf[wi] = putter.value;
+      this._wi = next; // publish
+      resolveWaiter(putter, undefined);
+      putter = list.head;
+    }
+    this._x &= ~PUTTERS;
   }
 
   /** Throws if a TypedArray buffer cannot hold `item` faithfully. Writes only the free slot. */
@@ -311,8 +419,6 @@ function checkBlock(block: unknown, method: string): void {
   if (typeof block !== 'boolean') {
     throw new TypeError('ThreadSafeQueue.' + method + ': block must be a boolean, got ' + describe(block));
   }
-  throw new TypeError(
-    'ThreadSafeQueue.' + method + ': block=true needs a second thread to free the queue, and this queue lives in one ' +
-      '(on Node use the shared-memory queue inside a worker); use the async method or catch the error instead',
-  );
+  // Short on purpose: every message stays on the Kaluma heap as long as the program runs.
+  throw new TypeError('ThreadSafeQueue.' + method + ': block=true needs a second thread (use the async method, or the shared-memory queue in a worker)');
 }

@@ -32,20 +32,28 @@ export interface WaitOptions {
 type Resolve = (value: any) => void;
 type Reject = (reason: any) => void;
 
-/** One pending wait. `value` is the item of a waiting `put()`, or a mode flag of a getter. */
+/**
+ * One pending wait. `value` is the item of a waiting `put()`, or a mode flag of a getter.
+ * `signal` and `timer` live on the prototype (null, undefined) until a wait has options: a plain
+ * wait is an object of six own properties (JerryScript has no lookup cache: every property
+ * created costs heap and time, and every read searches the own properties first).
+ */
 export class Waiter {
   list: WaitList | null;
-  prev: Waiter | null = null;
+  prev: Waiter | null;
   next: Waiter | null = null;
   value: any;
-  resolve: Resolve | null = null;
-  reject: Reject | null = null;
-  signal: AbortSignalLike | null = null;
-  timer: any = undefined;
+  resolve: Resolve | null;
+  reject: Reject | null;
+  declare signal: AbortSignalLike | null;
+  declare timer: any;
 
-  constructor(list: WaitList, value: any) {
+  constructor(list: WaitList, value: any, resolve: Resolve, reject: Reject, prev: Waiter | null) {
     this.list = list;
+    this.prev = prev;
     this.value = value;
+    this.resolve = resolve;
+    this.reject = reject;
   }
 
   /** Abort listener: the signal fired before the waiter was settled. */
@@ -68,6 +76,8 @@ export class Waiter {
     reject(new TimeoutError('the wait timed out'));
   }
 }
+Waiter.prototype.signal = null;
+Waiter.prototype.timer = undefined;
 
 /** A FIFO of waiters. */
 export class WaitList {
@@ -143,44 +153,48 @@ export function abortedAlready(options: WaitOptions | undefined): Promise<never>
  * when `timeout` is given).
  */
 export function addWaiter(list: WaitList, value: any, options: WaitOptions | undefined): Promise<any> {
-  const signal = options === undefined ? undefined : options.signal;
-  const w = new Waiter(list, value);
   const promise = new Promise<any>(capture);
-  w.resolve = capturedResolve;
-  w.reject = capturedReject;
+  const tail = list.tail;
+  const w = new Waiter(list, value, capturedResolve as Resolve, capturedReject as Reject, tail);
   capturedResolve = capturedReject = null;
   // Link at the tail.
-  w.prev = list.tail;
-  if (list.tail === null) list.head = w;
-  else list.tail.next = w;
+  if (tail === null) list.head = w;
+  else tail.next = w;
   list.tail = w;
-  if (signal !== undefined) {
-    w.signal = signal;
-    signal.addEventListener('abort', w);
-  }
-  const timeout = options === undefined ? undefined : options.timeout;
-  if (timeout !== undefined) {
-    w.timer = setTimeout(function () {
-      w.expire();
-    }, timeout);
+  if (options !== undefined) {
+    const signal = options.signal;
+    if (signal !== undefined) {
+      w.signal = signal;
+      signal.addEventListener('abort', w);
+    }
+    const timeout = options.timeout;
+    if (timeout !== undefined) {
+      w.timer = setTimeout(function () {
+        w.expire();
+      }, timeout);
+    }
   }
   return promise;
 }
 
 /**
  * Unlinks a waiter and drops its listener and timer. Returns false if it was already
- * settled (so each waiter is settled once).
+ * settled (so each waiter is settled once). A settled waiter keeps its stale prev/next: nothing
+ * reads them (list === null marks it settled), and not clearing them saves two stores per wake.
  */
 export function unlink(w: Waiter): boolean {
   const list = w.list;
   if (list === null) return false;
-  if (w.prev === null) list.head = w.next;
-  else w.prev.next = w.next;
-  if (w.next === null) list.tail = w.prev;
-  else w.next.prev = w.prev;
-  w.list = w.prev = w.next = null;
-  if (w.signal !== null) {
-    w.signal.removeEventListener('abort', w);
+  const prev = w.prev;
+  const next = w.next;
+  if (prev === null) list.head = next;
+  else prev.next = next;
+  if (next === null) list.tail = prev;
+  else next.prev = prev;
+  w.list = null;
+  const signal = w.signal;
+  if (signal !== null) {
+    signal.removeEventListener('abort', w);
     w.signal = null;
   }
   if (w.timer !== undefined) {

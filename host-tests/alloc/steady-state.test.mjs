@@ -20,6 +20,8 @@ const HOT_PATHS = [
   'ThreadSafeQueue putSync+getSync, Array(64), the same object',
   'ThreadSafeQueue putSync+getSync, Int32Array(64)',
   'ThreadSafeQueue 32 putSync then 32 getSync, Array(64)',
+  'ThreadSafeQueue 32 putSync then getManySync into an Array(32), Array(64)',
+  'ThreadSafeQueue ready() with an item queued (not awaited), then getSync',
   'ThreadSafeEvent set+clear, nobody waiting',
   'ThreadSafeFlag set+clear, nobody waiting',
   'ThreadSafeFlag set, then wait() takes it at once (not awaited)',

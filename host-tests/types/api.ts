@@ -24,6 +24,21 @@ ints.getSync(1);
 // @ts-expect-error putSync returns nothing
 const r: boolean = ints.putSync(2);
 
+// batching: ready() takes nothing and resolves void; getManySync fills a buffer of the item type
+const readied: Promise<void> = ints.ready();
+ints.ready({ timeout: 10 });
+const taken: number = ints.getManySync(new Int16Array(16));
+ints.getManySync(new Array<number>(4), 2);
+// @ts-expect-error ready() resolves with no item
+const notItem: Promise<number> = ints.ready();
+// @ts-expect-error a number queue cannot fill a string buffer
+ints.getManySync(new Array<string>(4));
+// @ts-expect-error max is a number
+ints.getManySync(new Int16Array(4), '2');
+// @ts-expect-error getManySync needs a buffer
+ints.getManySync();
+void readied; void taken; void notItem;
+
 const big = new ThreadSafeQueue(new BigInt64Array(4));
 big.putSync(5n);
 // @ts-expect-error a BigInt64Array queue takes bigints, not numbers

@@ -1,0 +1,48 @@
+// Heap budget per bundle, measured on the real Kaluma 1.2.1 firmware (JerryScript in the rp2040js
+// emulator, ../shared/kaluma-emu): the heap a bundle's parsed code and literals take before its
+// first statement runs, over an empty program (scripts/firmware-heap.mjs explains the probe).
+// Parsed code stays on the 180 KB heap for as long as the program runs, so this is the
+// library's standing cost on the board. About 10 s of wall time (two emulators at once).
+//
+// Without the firmware (a user's clone has no ../shared) this suite prints why and checks
+// nothing here: the byte budgets of size-limit (package.json, run by npm test) stand in for it.
+// They were set from these figures: on the firmware a bundle's heap after parse was 0.55-0.65 B
+// per raw byte of the ES5 bundle, so a raw budget about 3 % over today's size keeps the heap
+// within about 3 % of the budgets below.
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { existsSync, readFileSync } from 'node:fs';
+import { findFirmware, whyMissing } from '../../scripts/firmware.mjs';
+import { loadCost } from '../../scripts/firmware-heap.mjs';
+
+const root = new URL('../../', import.meta.url);
+
+/** Bytes of heap after parse allowed per bundle (issue 9: core goal 8 KB, Kaluma entry 5 KB more). */
+const BUDGETS = {
+  'dist/threadsafe.js': 14600, // 14,112 B measured (issue 9 goal: 8 KB; missed, see the issue's closing note)
+  'dist/threadsafe-kaluma.js': 11200, // 10,800 B
+  'dist/board/button.js': 19600, // 19,048 B
+  'dist/board/echo.js': 12300, // 11,864 B
+  'dist/board/event.js': 17100, // 16,560 B
+};
+
+const test = suite('heap after parse on the Kaluma firmware');
+
+if (!findFirmware()) {
+  console.log(`  heap budget on the firmware: skipped: ${whyMissing()}; size-limit's byte budgets apply instead`);
+} else {
+  const files = Object.keys(BUDGETS).filter((f) => existsSync(new URL(f, root)));
+  const costs = new Map(
+    await Promise.all(files.map(async (f) => [f, await loadCost(readFileSync(new URL(f, root), 'utf8'))])),
+  );
+  for (const f of files) {
+    test(`${f} takes at most ${BUDGETS[f]} B of heap after parse`, () => {
+      const c = costs.get(f);
+      console.log(`    ${f}: heap after parse ${c.heap} B (budget ${BUDGETS[f]} B), after its top level ${c.heapAfterRun} B, load +${(c.loadUs / 1000).toFixed(1)} ms`);
+      assert.ok(c.heap > 0, `a bundle takes some heap: ${c.heap}`);
+      assert.ok(c.heap <= BUDGETS[f], `${f}: ${c.heap} B of heap after parse, over the budget of ${BUDGETS[f]} B`);
+    });
+  }
+}
+
+test.run();
