@@ -13,13 +13,12 @@ if (MODE === 'lib') {
   var batch = new Array(64);
   var consume = function () {
     q.ready().then(function () {
-      var n = q.getManySync(batch);
+      var n = q.getManySync(batch), r = 0, f = 0, kind;
       for (var i = 0; i < n; i++) {
-        var kind = batch[i];
-        if (kind & RISING) rising++;
-        if (kind & FALLING) falling++;
-        total += kind === CHANGE ? 2 : 1;
+        kind = batch[i];
+        if (kind === 8) r++; else if (kind === 4) f++; else { r++; f++; }
       }
+      rising += r; falling += f; total += r + f;
       consume();
     });
   };
@@ -47,13 +46,13 @@ if (MODE === 'lib') {
   };
   attachInterrupt(IN, isr, CHANGE);
   setInterval(function () {
+    var rr = 0, ff = 0, kind;
     while (r !== w) {
-      var kind = kindAt(r);
-      if (kind & RISING) rising++;
-      if (kind & FALLING) falling++;
-      total += kind === CHANGE ? 2 : 1;
+      kind = kindAt(r);
+      if (kind === 8) rr++; else if (kind === 4) ff++; else { rr++; ff++; }
       r = (r + 1) & 0x7ffffff;
     }
+    rising += rr; falling += ff; total += rr + ff;
   }, 0);
   var over = function () { return ov; };
 }
