@@ -50,7 +50,13 @@ function defineError<E extends Error>(name: string): ErrorClass<E> {
   ThreadSafeError.prototype = Object.create(Error.prototype);
   ThreadSafeError.prototype.constructor = ThreadSafeError;
   ThreadSafeError.prototype.name = name;
+  ThreadSafeError.prototype.toString = toString;
   return ThreadSafeError as any;
+}
+
+/** "QueueFull: message". Espruino prints an error not made by `Error` as [object Object] without it. */
+function toString(this: Error): string {
+  return this.name + ': ' + this.message;
 }
 
 export const QueueFull: ErrorClass<QueueFull> = defineError<QueueFull>('QueueFull');
