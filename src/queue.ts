@@ -402,11 +402,13 @@ export interface ThreadSafeQueue<T> {
   [Symbol.asyncIterator](): ThreadSafeQueue<T>;
 }
 
-function isTypedArray(buf: unknown): boolean {
-  return (
-    typeof ArrayBuffer === 'function' && typeof ArrayBuffer.isView === 'function' && ArrayBuffer.isView(buf) &&
-    !(typeof DataView === 'function' && buf instanceof DataView)
-  );
+/**
+ * True for a TypedArray on every engine (Espruino has no `ArrayBuffer.isView`, and its
+ * TypedArrays have no `constructor.name`): it has a numeric `byteOffset` and `length`, which a
+ * DataView (no `length`) and an Array (no `byteOffset`) have not.
+ */
+function isTypedArray(buf: any): boolean {
+  return buf != null && typeof buf.byteOffset === 'number' && typeof buf.length === 'number';
 }
 
 /** "an Int16Array", "a Uint8Array": the buffer's type with its article, for error messages. */
