@@ -102,7 +102,7 @@ export class ThreadSafeQueue implements AsyncIterator<number> {
   /**
    * A new queue of `slots` (2 … 2^27) slots of `type` (default 'float64'); holds slots-1 items.
    * Throws TypeError/RangeError naming the bad argument. Allocates one SharedArrayBuffer of
-   * 192 + slots × (4 or 8) bytes.
+   * 192 + slots × (4 or 8) bytes, rounded up to a multiple of 8.
    */
   constructor(slots: number, type: SlotType = 'float64') {
     if (typeof slots !== 'number') throw new TypeError('ThreadSafeQueue: slots must be a number, got ' + describe(slots));
@@ -111,7 +111,7 @@ export class ThreadSafeQueue implements AsyncIterator<number> {
     }
     const t = TYPES.indexOf(type);
     if (t < 0) throw new TypeError("ThreadSafeQueue: type must be 'int32', 'uint32' or 'float64', got " + describe(type));
-    const buffer = new SharedArrayBuffer(SLOTS_OFFSET + slots * CTORS[t].BYTES_PER_ELEMENT);
+    const buffer = new SharedArrayBuffer(queueSize(t, slots));
     const w = new Int32Array(buffer);
     writeHeader(w, KIND_QUEUE, t + 1, slots);
     this._init(w);
@@ -460,9 +460,18 @@ export interface ThreadSafeQueue {
   [Symbol.asyncIterator](): ThreadSafeQueue;
 }
 
+/**
+ * The buffer's byte length for `n` slots of type index `t`: the header lines, then the slots,
+ * rounded up to a multiple of 8. Every shared object's buffer is a multiple of 8 bytes (what
+ * `openHandle` checks first), so an odd count of 4-byte slots gets 4 bytes of padding.
+ */
+function queueSize(t: number, n: number): number {
+  return (SLOTS_OFFSET + n * CTORS[t].BYTES_PER_ELEMENT + 7) & ~7;
+}
+
 function queueBytes(w: Int32Array): number {
   const t = w[W_TYPE] - 1;
   const n = w[W_SLOTS];
   if (t < 0 || t >= CTORS.length || !(n >= 2 && n <= MAX_SLOTS)) return -1;
-  return SLOTS_OFFSET + n * CTORS[t].BYTES_PER_ELEMENT;
+  return queueSize(t, n);
 }
