@@ -98,10 +98,13 @@ export function checkEdges(events: unknown, what: string): void {
   }
 }
 
-/** Checks a number of milliseconds (finite, >= 0). */
+/**
+ * Checks a number of milliseconds: 0 … 2147483647, the longest delay timers honour (Node
+ * fires a longer interval every 1 ms), as the core's `timeout` option.
+ */
 export function checkMs(ms: unknown, name: string, what: string): void {
   if (typeof ms !== 'number') throw new TypeError(what + ': ' + name + ' must be a number of milliseconds, got ' + describe(ms));
-  if (!(ms >= 0) || ms === Infinity) {
-    throw new RangeErr(what + ': ' + name + ' must be a finite number >= 0, got ' + ms);
+  if (!(ms >= 0 && ms <= 2147483647)) {
+    throw new RangeErr(what + ': ' + name + ' must be a number of ms from 0 to 2147483647 (about 24.8 days), got ' + ms);
   }
 }

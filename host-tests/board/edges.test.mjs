@@ -1,0 +1,37 @@
+// Edge cases of the board sources found by a hostile review (issue 12), on the simulated Pico
+// with both shipped bundles: each test is named as its situation and failed before its fix.
+import { readFileSync } from 'node:fs';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { KalumaSim } from '../../scripts/kaluma-sim/index.mjs';
+
+const CORE = readFileSync(new URL('../../dist/threadsafe.js', import.meta.url), 'utf8');
+const KALUMA = readFileSync(new URL('../../dist/threadsafe-kaluma.js', import.meta.url), 'utf8');
+
+/** A simulated Pico with both bundles loaded (`T` = threadsafe, `K` = threadsafeKaluma), then `program`. */
+function board(program) {
+  const sim = new KalumaSim();
+  sim.load(CORE).load(KALUMA).load('var T = threadsafe, K = threadsafeKaluma;\n' + program);
+  assert.equal(sim.errors, []);
+  return sim;
+}
+
+/** Runs `code` in the board program; 'no error' or 'Name: message' of what it threw. */
+const err = (sim, code) => sim.evaluate(`(function () { try { ${code}; return 'no error'; } catch (e) { return e.name + ': ' + e.message; } })()`);
+
+const test = suite('board source edge cases');
+
+test('a period, debounce or pollMs above 2147483647 ms is a RangeError naming it, and nothing starts', () => {
+  const sim = board('var evt = new T.ThreadSafeEvent();');
+  assert.match(err(sim, 'new K.TimerSource(evt, Math.pow(2, 31))'), /^RangeError: TimerSource: periodMs must be .*2147483647.*got 2147483648$/);
+  assert.match(err(sim, 'new K.WatchSource(5, evt, { debounce: Math.pow(2, 31) })'), /^RangeError: WatchSource: options.debounce must be .*2147483647/);
+  assert.match(err(sim, 'new K.InterruptSource(5, evt, { pollMs: Math.pow(2, 31) })'), /^RangeError: InterruptSource: options.pollMs must be .*2147483647/);
+  assert.is(sim.timers.length, 0, 'no interval started');
+  assert.is(sim.watches.length, 0, 'no watch started');
+  assert.is(sim.irq.has(5), false, 'no interrupt attached');
+  assert.is(sim.evaluate('evt.onwait'), null, 'the event is not hooked');
+  // the largest delay timers honour is still accepted
+  assert.is(err(sim, 'var t = new K.TimerSource(evt, 2147483647); t.stop()'), 'no error');
+});
+
+test.run();
