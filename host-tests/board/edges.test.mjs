@@ -34,4 +34,33 @@ test('a period, debounce or pollMs above 2147483647 ms is a RangeError naming it
   assert.is(err(sim, 'var t = new K.TimerSource(evt, 2147483647); t.stop()'), 'no error');
 });
 
+test('an InterruptSource whose attachInterrupt throws (a pin that is not a GPIO) leaves nothing behind: no hook, no timer, the pin free', () => {
+  const sim = board(`
+    var evt = new T.ThreadSafeEvent();
+    var q = new T.ThreadSafeQueue(new Array(4));
+    var realAttach = attachInterrupt, refuse = true;
+    // as the firmware does for a pin it has no GPIO for
+    attachInterrupt = function (pin, fn, events) {
+      if (pin === 40 && refuse) throw new RangeError('pin 40 is not a GPIO');
+      return realAttach(pin, fn, events);
+    };
+  `);
+  assert.match(err(sim, 'new K.InterruptSource(40, evt)'), /^RangeError: pin 40 is not a GPIO$/);
+  assert.match(err(sim, 'new K.InterruptSource(40, q, { idle: false })'), /^RangeError: pin 40 is not a GPIO$/);
+  assert.is(sim.evaluate('evt.onwait'), null, 'the target is not hooked');
+  assert.is(sim.evaluate('q.onwait'), null);
+  assert.is(sim.irq.has(40), false);
+  sim.evaluate('var woke = false; evt.wait().then(function () { woke = true; })');
+  sim.run(5);
+  assert.is(sim.timers.length, 0, 'a wait starts no collecting timer for a source that never attached');
+  assert.is(sim.evaluate('woke'), false);
+  // the target and the pin are free for a source that works
+  assert.is(err(sim, 'good = new K.InterruptSource(10, evt)'), 'no error');
+  assert.is(sim.evaluate('evt.onwait !== null && good.attached()'), true);
+  assert.is(err(sim, 'refuse = false; later = new K.InterruptSource(40, q)'), 'no error', 'pin 40 was not left marked in use');
+  assert.is(sim.irq.has(40), true);
+  sim.evaluate('good.detach(); later.detach()');
+  assert.is(sim.evaluate('evt.onwait === null && q.onwait === null'), true);
+});
+
 test.run();

@@ -211,7 +211,8 @@ export class InterruptSource<T = number> {
 
   /**
    * Attaches at once. Throws TypeError for a bad pin, target, events, pollMs or record (naming
-   * it), and passes on the firmware's RangeError for a pin that is not a GPIO.
+   * it), and passes on the firmware's RangeError for a pin that is not a GPIO; a constructor
+   * that throws leaves nothing behind (no hook on the target, no timer, the pin free).
    */
   constructor(pin: number, target: Target<T>, options?: InterruptSourceOptions<T>) {
     const what = 'InterruptSource';
@@ -244,21 +245,22 @@ export class InterruptSource<T = number> {
       self._start();
     };
     const t = target as any;
-    if (this._idle && typeof t.hasWaiters === 'function' && 'onwait' in t) {
-      if (t.onwait !== null && t.onwait !== undefined) {
-        throw new TypeError(what + ': target already has an onwait listener (another source in idle mode feeds it); use one source per target, or idle: false');
-      }
-      t.onwait = this._onwait;
-      this._hooked = true;
-    } else {
-      this._idle = false; // a target that cannot say whether anyone waits: collect all the time
+    const hook = this._idle && typeof t.hasWaiters === 'function' && 'onwait' in t;
+    if (hook && t.onwait !== null && t.onwait !== undefined) {
+      throw new TypeError(what + ': target already has an onwait listener (another source in idle mode feeds it); use one source per target, or idle: false');
     }
+    if (!hook) this._idle = false; // a target that cannot say whether anyone waits: collect all the time
     if (pinsInUse[pin] === true) {
-      if (this._hooked) t.onwait = null;
       throw new TypeError(what + ': pin ' + pin + ' already has an InterruptSource (the firmware keeps one interrupt per pin); detach() it first');
     }
+    // All or nothing: every check and the attach (which throws for a pin that is not a GPIO)
+    // come before the first change to the target or the pin table.
     attachInterrupt(pin, this._isr, events);
     pinsInUse[pin] = true;
+    if (hook) {
+      t.onwait = this._onwait;
+      this._hooked = true;
+    }
     this._start(); // idle mode too: serves waits begun before the source; stops once nobody waits
   }
 
