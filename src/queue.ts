@@ -40,7 +40,7 @@ const AS_RESULT = 1;
  * - `close()`: later puts throw `QueueClosed`, pending puts reject with it, the consumer drains
  *   what is left and then `for await` ends (`get()` rejects with `QueueClosed`).
  * - A TypedArray buffer rejects what it cannot hold faithfully: a non-number (TypeError),
- *   NaN, a fraction in an integer array, or a value out of range (RangeError).
+ *   NaN, a fraction or -0 in an integer array, or a value out of range (RangeError).
  * - On Kaluma an `attachInterrupt` handler must not call `putSync()` (it may touch only
  *   primitives): use the library's interrupt sources, which record edges in primitives and
  *   feed the queue on the main loop. Main-loop callbacks (`setWatch`, timers) may call it.
@@ -246,9 +246,10 @@ export class ThreadSafeQueue<T> implements AsyncIterator<T> {
       throw new TypeError(method + ': item must be a ' + kind + ' for ' + typedName(buf) + ' buffer, got ' + describe(item));
     }
     buf[wi] = item;
-    if (buf[wi] !== item) {
+    // -0 === 0: the reciprocals (-Infinity, Infinity) tell an integer array's +0 from a -0 item
+    if (buf[wi] !== item || (item === 0 && 1 / buf[wi] !== 1 / item)) {
       const stored = buf[wi];
-      throw new RangeErr(method + ': item ' + String(item) + ' cannot be stored faithfully in ' + typedName(buf) + ' (it would become ' + String(stored) + ')');
+      throw new RangeErr(method + ': item ' + (item === 0 ? '-0' : String(item)) + ' cannot be stored faithfully in ' + typedName(buf) + ' (it would become ' + String(stored) + ')');
     }
   }
 }

@@ -21,4 +21,18 @@ test('a queue of any slot count the constructor accepts can be shared: int32/uin
   }
 });
 
+test('-0 into an int32 or uint32 shared queue is a RangeError naming -0, and the queue stays empty; float64 keeps -0', async () => {
+  for (const type of ['int32', 'uint32']) {
+    const q = new ThreadSafeQueue(4, type);
+    assert.throws(() => q.putSync(-0), (e) => e instanceof RangeError && /item -0 does not fit an? u?int32 slot/.test(e.message));
+    assert.throws(() => q.put(-0), (e) => e instanceof RangeError && /ThreadSafeQueue\.put: item -0/.test(e.message));
+    assert.is(q.qsize(), 0, type + ': nothing was put');
+    q.putSync(0);
+    assert.ok(Object.is(q.getSync(), 0));
+  }
+  const f = new ThreadSafeQueue(4, 'float64');
+  await f.put(-0);
+  assert.ok(Object.is(ThreadSafeQueue.from(f.share()).getSync(), -0), 'float64 kept -0 faithfully');
+});
+
 test.run();

@@ -58,8 +58,9 @@ const AS_RESULT = 1;
  *
  * - One producer thread and one consumer thread (either may be the main thread). Each thread
  *   rebuilds its own object: `ThreadSafeQueue.from(q.share())`.
- * - Items are numbers of the slot type: a non-number throws TypeError, a fraction or an
- *   out-of-range integer for 'int32'/'uint32' throws RangeError. Send objects another way.
+ * - Items are numbers of the slot type: a non-number throws TypeError, a fraction, -0 or an
+ *   out-of-range integer for 'int32'/'uint32' throws RangeError ('float64' keeps -0). Send
+ *   objects another way.
  * - `putSync()` throws `QueueFull`, `getSync()` `QueueEmpty`; with `block=true` (workers only;
  *   the main thread gets a TypeError) they sleep instead, `timeout` ms at most (then
  *   `TimeoutError`).
@@ -445,8 +446,9 @@ export class ThreadSafeQueue implements AsyncIterator<number> {
     if (this._type === 2) return; // float64 holds every number
     const lo = this._type === 0 ? -2147483648 : 0;
     const hi = this._type === 0 ? 2147483647 : 4294967295;
-    if (!Number.isInteger(item) || item < lo || item > hi) {
-      throw new RangeError(method + ': item ' + item + ' does not fit a ' + TYPES[this._type] + ' slot (integers ' + lo + ' … ' + hi + ')');
+    // -0 === 0 passes the range checks; an integer slot would give back +0 (1 / -0 is -Infinity)
+    if (!Number.isInteger(item) || item < lo || item > hi || (item === 0 && 1 / item < 0)) {
+      throw new RangeError(method + ': item ' + (Object.is(item, -0) ? '-0' : item) + ' does not fit a ' + TYPES[this._type] + ' slot (integers ' + lo + ' … ' + hi + ', and not -0)');
     }
   }
 }
