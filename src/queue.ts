@@ -64,7 +64,8 @@ export class ThreadSafeQueue<T> implements AsyncIterator<T> {
   /**
    * Called synchronously whenever the consumer begins to wait (a `get()`/`next()` on an empty
    * queue); null by default. One listener: the Kaluma InterruptSource uses it to collect edges
-   * only while someone waits. Do not wait on the queue from inside it.
+   * only while someone waits. Do not wait on the queue from inside it. If it throws, the wait
+   * throws that error and leaves nothing registered (unless the hook settled it: that stands).
    */
   onwait: (() => void) | null = null;
 
@@ -97,9 +98,7 @@ export class ThreadSafeQueue<T> implements AsyncIterator<T> {
     if (aborted !== null) return aborted;
     if (this._ri !== this._wi) return Promise.resolve(this.getSync());
     if (this._closed) return Promise.reject(new QueueClosed('ThreadSafeQueue.get: the queue is closed and empty'));
-    const promise = addWaiter(this._getters, AS_ITEM, options);
-    if (this.onwait !== null) this.onwait();
-    return promise;
+    return addWaiter(this._getters, AS_ITEM, options, this.onwait);
   }
 
   /**
@@ -110,9 +109,7 @@ export class ThreadSafeQueue<T> implements AsyncIterator<T> {
   next(): Promise<IteratorResult<T>> {
     if (this._ri !== this._wi) return Promise.resolve({ value: this.getSync(), done: false });
     if (this._closed) return Promise.resolve({ value: undefined as any, done: true });
-    const promise = addWaiter(this._getters, AS_RESULT, undefined);
-    if (this.onwait !== null) this.onwait();
-    return promise;
+    return addWaiter(this._getters, AS_RESULT, undefined, this.onwait);
   }
 
   /**
