@@ -1,8 +1,10 @@
 // Edge cases of the shared-memory entry found by a hostile review (issue 12): each test is
 // named as its situation and failed before its fix. Real workers where a second thread matters.
+import { getEventListeners } from 'node:events';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ThreadSafeQueue } from '../../dist/shared.mjs';
+import { AbortError, ClosedError, FlagInUse, ThreadSafeEvent, ThreadSafeFlag, ThreadSafeQueue } from '../../dist/shared.mjs';
+import { settle, spawn, within } from './helpers.mjs';
 
 const test = suite('shared edge cases');
 
@@ -33,6 +35,56 @@ test('-0 into an int32 or uint32 shared queue is a RangeError naming -0, and the
   const f = new ThreadSafeQueue(4, 'float64');
   await f.put(-0);
   assert.ok(Object.is(ThreadSafeQueue.from(f.share()).getSync(), -0), 'float64 kept -0 faithfully');
+});
+
+test('flag: a wait begun in the same turn as the abort of the previous one is not FlagInUse, and gets the next set', async () => {
+  const f = new ThreadSafeFlag();
+  const ac = new AbortController();
+  const first = settle(f.wait({ signal: ac.signal }));
+  ac.abort('stop');
+  const second = f.wait({ timeout: 5000 }); // same turn: the claim is already free
+  const other = settle(ThreadSafeFlag.from(f.share()).wait()); // as another thread: the claim is taken by second now
+  const r1 = await first;
+  assert.ok(r1.error instanceof AbortError && r1.error.reason === 'stop', 'the first wait rejects with AbortError');
+  const r3 = await other;
+  assert.ok(r3.error instanceof FlagInUse, 'the second wait holds the claim');
+  f.set();
+  assert.is(await within(second, 5000, 'the second wait'), undefined);
+  assert.is(f.isSet(), false, 'the second wait consumed the set');
+  const words = new Int32Array(f.share().buffer);
+  assert.is(words[7], 0, 'no claim left (word 7, WAITER)');
+  // a wait with a signal and a timeout that is set: its listener goes with it
+  const ac2 = new AbortController();
+  const third = f.wait({ signal: ac2.signal, timeout: 5000 });
+  f.set();
+  await within(third, 5000, 'the third wait');
+  assert.is(getEventListeners(ac2.signal, 'abort').length, 0);
+  assert.is(words[7], 0);
+});
+
+test('flag: a worker terminated inside waitSync() keeps its claim; after close(), a set made before the close is delivered, then ClosedError', async () => {
+  const f = new ThreadSafeFlag();
+  const started = new ThreadSafeEvent();
+  const w = spawn(`
+    const f = S.ThreadSafeFlag.from(workerData.f);
+    S.ThreadSafeEvent.from(workerData.started).set();
+    f.waitSync(); // blocks until terminated
+  `, { f: f.share(), started: started.share() });
+  await within(started.wait(), 30000, 'worker start');
+  const words = new Int32Array(f.share().buffer);
+  while (Atomics.load(words, 7) === 0) await new Promise((r) => setTimeout(r, 5)); // claimed: it is in waitSync
+  await new Promise((r) => setTimeout(r, 20)); // asleep in Atomics.wait
+  await w.worker.terminate();
+  await w.exit;
+  assert.is(Atomics.load(words, 7), 1, 'the dead worker still holds the claim');
+  f.set(); // after the death, before the close (what watchWorker does at exit)
+  f.close();
+  assert.is(f.isSet(), true);
+  const r = await settle(f.wait());
+  assert.ok(r.ok, 'the set made before the close is delivered, got ' + (r.error && r.error.name));
+  assert.is(f.isSet(), false);
+  const r2 = await settle(f.wait());
+  assert.ok(r2.error instanceof ClosedError, 'then the closed flag fails, got ' + (r2.error && r2.error.name));
 });
 
 test.run();
