@@ -259,7 +259,14 @@ function step(w: Int32Array, seen: number): number {
       continue; // the word changed under us: look again
     }
     if (closed) return CLOSED;
-    if (v !== seen) return RUNG;
+    if (v !== seen) {
+      // The count moved: a set that clear() took back rang us, or a close() landed between the
+      // two loads above (it moves the count too, and must not pass for a set). CLOSED is set
+      // once and never cleared: if it changed, look again; the next look reads it first, so a
+      // set() made before that close() is still delivered, else the wait ends closed.
+      if (Atomics.load(w, W_CLOSED) !== 0) continue;
+      return RUNG;
+    }
     return v;
   }
 }
