@@ -163,4 +163,38 @@ test('event: the same race in a worker blocked in waitSync(): ClosedError, not a
   await w.exit;
 });
 
+test('a timeout follows one rule everywhere: Infinity or more than 2147483647 ms is a RangeError for the blocking calls as for the async waits', async () => {
+  const q = new ThreadSafeQueue(4, 'int32');
+  const evt = new ThreadSafeEvent();
+  const f = new ThreadSafeFlag();
+  for (const bad of [Infinity, 2 ** 31, -1, NaN]) {
+    const calls = {
+      'getSync(true, t)': () => q.getSync(true, bad),
+      'putSync(1, true, t)': () => q.putSync(1, true, bad),
+      'event waitSync(t)': () => evt.waitSync(bad),
+      'flag waitSync(t)': () => f.waitSync(bad),
+      'get({ timeout })': () => q.get({ timeout: bad }),
+      'put(1, { timeout })': () => q.put(1, { timeout: bad }),
+      'event wait({ timeout })': () => evt.wait({ timeout: bad }),
+      'flag wait({ timeout })': () => f.wait({ timeout: bad }),
+    };
+    for (const [what, call] of Object.entries(calls)) {
+      assert.throws(call, (e) => e instanceof RangeError && /timeout must be/.test(e.message), `${what} with ${bad}`);
+    }
+  }
+  assert.is(q.qsize(), 0, 'nothing was put');
+  // in a worker the longest timeout is accepted (and a short one times out as usual)
+  const w = spawn(`
+    const q = S.ThreadSafeQueue.from(workerData);
+    const out = [];
+    try { q.getSync(true, Infinity); } catch (e) { out.push(e.name); }
+    try { q.getSync(true, 1); } catch (e) { out.push(e.name); }
+    q.putSync(7);
+    out.push(q.getSync(true, 2147483647));
+    post(out);
+  `, q.share());
+  assert.equal(await w.message(), ['RangeError', 'TimeoutError', 7]);
+  await w.exit;
+});
+
 test.run();

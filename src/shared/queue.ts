@@ -62,7 +62,7 @@ const AS_RESULT = 1;
  *   out-of-range integer for 'int32'/'uint32' throws RangeError ('float64' keeps -0). Send
  *   objects another way.
  * - `putSync()` throws `QueueFull`, `getSync()` `QueueEmpty`; with `block=true` (workers only;
- *   the main thread gets a TypeError) they sleep instead, `timeout` ms at most (then
+ *   the main thread gets a TypeError) they sleep instead, `timeout` ms (0 … 2147483647) at most (then
  *   `TimeoutError`).
  * - `close()` from either thread ends the stream: puts throw/reject `QueueClosed`, the
  *   consumer drains what is queued and then `for await` ends and `get()`/`getSync()` throw
