@@ -4,7 +4,12 @@ import { getEventListeners } from 'node:events';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { AbortError, ClosedError, FlagInUse, ThreadSafeEvent, ThreadSafeFlag, ThreadSafeQueue } from '../../dist/shared.mjs';
+import { createRequire } from 'node:module';
+import * as core from '../../dist/threadsafe.mjs';
+import * as shared from '../../dist/shared.mjs';
 import { settle, spawn, within } from './helpers.mjs';
+
+const require = createRequire(import.meta.url);
 
 const test = suite('shared edge cases');
 
@@ -194,6 +199,43 @@ test('a timeout follows one rule everywhere: Infinity or more than 2147483647 ms
     post(out);
   `, q.share());
   assert.equal(await w.message(), ['RangeError', 'TimeoutError', 7]);
+  await w.exit;
+});
+
+test('an error thrown by a shared object is instanceof the core\'s class of that name (ESM with ESM, require with require)', async () => {
+  const names = ['QueueFull', 'QueueEmpty', 'QueueClosed', 'AbortError', 'TimeoutError', 'FlagInUse'];
+  const coreCjs = require('../../dist/threadsafe.js');
+  const sharedCjs = require('../../dist/shared.cjs');
+  for (const name of names) {
+    assert.is(shared[name], core[name], name + ': the same class in the ESM builds');
+    assert.is(sharedCjs[name], coreCjs[name], name + ': the same class in the CommonJS builds');
+  }
+  const q = new ThreadSafeQueue(2, 'int32');
+  const caught = [];
+  const grab = (fn) => { try { fn(); } catch (e) { caught.push(e); } };
+  grab(() => q.getSync());
+  q.putSync(1);
+  grab(() => q.putSync(2));
+  q.close();
+  grab(() => q.putSync(3));
+  const f = new ThreadSafeFlag();
+  const first = f.wait({ timeout: 1 });
+  caught.push((await settle(f.wait())).error);
+  caught.push((await settle(first)).error);
+  const ac = new AbortController();
+  ac.abort();
+  caught.push((await settle(new ThreadSafeEvent().wait({ signal: ac.signal }))).error);
+  assert.equal(caught.map((e) => e.name), ['QueueEmpty', 'QueueFull', 'QueueClosed', 'FlagInUse', 'TimeoutError', 'AbortError']);
+  for (const e of caught) assert.ok(e instanceof core[e.name], e.name + ' instanceof the core class');
+  // in a worker, through require()
+  const w = spawn(`
+    const core = require(${JSON.stringify(require.resolve('../../dist/threadsafe.js'))});
+    const q = new S.ThreadSafeQueue(2, 'int32');
+    let r;
+    try { q.getSync(); } catch (e) { r = e instanceof core.QueueEmpty; }
+    post(r);
+  `);
+  assert.is(await w.message(), true);
   await w.exit;
 });
 
