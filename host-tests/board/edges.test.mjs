@@ -34,22 +34,22 @@ test('a period, debounce or pollMs above 2147483647 ms is a RangeError naming it
   assert.is(err(sim, 'var t = new K.TimerSource(evt, 2147483647); t.stop()'), 'no error');
 });
 
-test('an InterruptSource whose attachInterrupt throws (a pin that is not a GPIO) leaves nothing behind: no hook, no timer, the pin free', () => {
+test('an InterruptSource whose attachInterrupt throws leaves nothing behind: no hook, no timer, the pin free', () => {
   const sim = board(`
     var evt = new T.ThreadSafeEvent();
     var q = new T.ThreadSafeQueue(new Array(4));
     var realAttach = attachInterrupt, refuse = true;
-    // as the firmware does for a pin it has no GPIO for
+    // a firmware that refuses pin 7 (Kaluma 1.2.1 checks nothing: see the pin-range test below)
     attachInterrupt = function (pin, fn, events) {
-      if (pin === 40 && refuse) throw new RangeError('pin 40 is not a GPIO');
+      if (pin === 7 && refuse) throw new RangeError('pin 7 is not a GPIO');
       return realAttach(pin, fn, events);
     };
   `);
-  assert.match(err(sim, 'new K.InterruptSource(40, evt)'), /^RangeError: pin 40 is not a GPIO$/);
-  assert.match(err(sim, 'new K.InterruptSource(40, q, { idle: false })'), /^RangeError: pin 40 is not a GPIO$/);
+  assert.match(err(sim, 'new K.InterruptSource(7, evt)'), /^RangeError: pin 7 is not a GPIO$/);
+  assert.match(err(sim, 'new K.InterruptSource(7, q, { idle: false })'), /^RangeError: pin 7 is not a GPIO$/);
   assert.is(sim.evaluate('evt.onwait'), null, 'the target is not hooked');
   assert.is(sim.evaluate('q.onwait'), null);
-  assert.is(sim.irq.has(40), false);
+  assert.is(sim.irq.has(7), false);
   sim.evaluate('var woke = false; evt.wait().then(function () { woke = true; })');
   sim.run(5);
   assert.is(sim.timers.length, 0, 'a wait starts no collecting timer for a source that never attached');
@@ -57,10 +57,22 @@ test('an InterruptSource whose attachInterrupt throws (a pin that is not a GPIO)
   // the target and the pin are free for a source that works
   assert.is(err(sim, 'good = new K.InterruptSource(10, evt)'), 'no error');
   assert.is(sim.evaluate('evt.onwait !== null && good.attached()'), true);
-  assert.is(err(sim, 'refuse = false; later = new K.InterruptSource(40, q)'), 'no error', 'pin 40 was not left marked in use');
-  assert.is(sim.irq.has(40), true);
+  assert.is(err(sim, 'refuse = false; later = new K.InterruptSource(7, q)'), 'no error', 'pin 7 was not left marked in use');
+  assert.is(sim.irq.has(7), true);
   sim.evaluate('good.detach(); later.detach()');
   assert.is(sim.evaluate('evt.onwait === null && q.onwait === null'), true);
+});
+
+test('a pin beyond the RP2040\'s GPIOs 0..29 is a TypeError before the firmware is called (Kaluma 1.2.1 hangs on attachInterrupt(40))', () => {
+  const sim = board('var evt = new T.ThreadSafeEvent(); var calls = 0, realAttach = attachInterrupt; attachInterrupt = function (p, f, e) { calls++; return realAttach(p, f, e); };');
+  for (const pin of [30, 40, 255]) {
+    assert.match(err(sim, `new K.InterruptSource(${pin}, evt)`), /^TypeError: InterruptSource: pin must be a GPIO number \(an integer 0\.\.29\), got \d+$/);
+    assert.match(err(sim, `new K.WatchSource(${pin}, evt)`), /^TypeError: WatchSource: pin must be a GPIO number \(an integer 0\.\.29\)/);
+  }
+  assert.is(sim.evaluate('calls'), 0, 'attachInterrupt never called');
+  assert.is(sim.watches.length, 0);
+  assert.is(sim.evaluate('evt.onwait'), null);
+  assert.is(err(sim, 'new K.InterruptSource(29, evt).detach()'), 'no error');
 });
 
 test.run();
