@@ -289,7 +289,8 @@ export class InterruptSource<T = number> {
 
   /**
    * Attaches at once, or throws and leaves nothing behind: a TypeError for a bad pin, target,
-   * events, pollMs or record (naming it), and the firmware's error for a pin that is not a GPIO.
+   * events, pollMs or record (naming it; the pin must be a GPIO 0..29: the firmware itself does not check
+   * attachInterrupt's pin), and whatever attachInterrupt throws.
    */
   constructor(pin: number, target: Target<T>, options?: InterruptSourceOptions<T>) {
     const what = 'InterruptSource';
