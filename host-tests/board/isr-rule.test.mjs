@@ -13,7 +13,7 @@ const CORE = readFileSync(new URL('../../dist/threadsafe.js', import.meta.url), 
 
 /** Every handler attachInterrupt receives when the library entry builds sources of each kind. */
 function libraryHandlers() {
-  const sim = new KalumaSim();
+  const sim = new KalumaSim({ countJs: false }); // the handlers' own source, not the cost-counting rewrite
   sim.load(CORE, 'threadsafe.js').load(KALUMA, 'threadsafe-kaluma.js');
   sim.load(`
     var T = threadsafe, K = threadsafeKaluma;
