@@ -6,7 +6,8 @@
 //
 //   node scripts/kaluma-sim/calibrate.mjs          # firmware (about 40 s of wall time) + sim
 //   node scripts/kaluma-sim/calibrate.mjs --sim    # the simulation only
-import { readFileSync } from 'node:fs';
+//   node scripts/kaluma-sim/calibrate.mjs --write  # also store the firmware figures in calibration.json
+import { readFileSync, writeFileSync } from 'node:fs';
 import { KalumaSim, squareWave } from './index.mjs';
 
 export const PROGRAM = readFileSync(new URL('./calibrate-program.js', import.meta.url), 'utf8');
@@ -92,4 +93,12 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     console.log(`${name.padEnd(16)} ${String(a ?? '-').padStart(11)} ${String(b ?? '-').padStart(9)}   ${a && b ? (b / a).toFixed(2) : ''}`);
   }
   if (fw) console.log('\nfitted from the firmware:', JSON.stringify(fit(fw), null, 2));
+  if (fw && process.argv.includes('--write')) {
+    const file = new URL('./calibration.json', import.meta.url);
+    const doc = JSON.parse(readFileSync(file, 'utf8'));
+    doc.firmware = fw;
+    doc.about = doc.about.replace(/Mean of three runs[^.]*\.( \([^)]*\))?/, 'One run.');
+    writeFileSync(file, JSON.stringify(doc, null, 2) + '\n');
+    console.log(`wrote ${file.pathname}`);
+  }
 }

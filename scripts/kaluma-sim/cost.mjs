@@ -167,28 +167,29 @@ class Instrumenter {
     for (const s of list) this.statement(s);
   }
 
-  statement(s) {
+  /** `at`: where charges for before the statement go (before its label, for a labelled loop). */
+  statement(s, at = s.start) {
     const w = this.w;
     switch (s.type) {
-      case 'ExpressionStatement': return this.charge(s.start, this.expr(s.expression));
-      case 'VariableDeclaration': return this.charge(s.start, this.declaration(s));
+      case 'ExpressionStatement': return this.charge(at, this.expr(s.expression));
+      case 'VariableDeclaration': return this.charge(at, this.declaration(s));
       case 'ReturnStatement':
-      case 'ThrowStatement': return this.charge(s.start, s.argument ? this.expr(s.argument) : 0);
+      case 'ThrowStatement': return this.charge(at, s.argument ? this.expr(s.argument) : 0);
       case 'IfStatement':
-        this.charge(s.start, w.branch + this.expr(s.test));
+        this.charge(at, w.branch + this.expr(s.test));
         this.single(s.consequent);
         if (s.alternate) this.single(s.alternate);
         return;
       case 'BlockStatement': return this.statements(s.body);
       case 'ForStatement': {
         const init = !s.init ? 0 : s.init.type === 'VariableDeclaration' ? this.declaration(s.init) : this.expr(s.init);
-        this.charge(s.start, init);
+        this.charge(at, init);
         this.single(s.body, w.branch + (s.test ? this.expr(s.test) : 0) + (s.update ? this.expr(s.update) : 0));
         return;
       }
       case 'ForInStatement':
       case 'ForOfStatement':
-        this.charge(s.start, this.expr(s.right));
+        this.charge(at, this.expr(s.right));
         this.single(s.body, w.branch + w.prop + w.op + (s.left.type === 'Identifier' ? this.ident(s.left) : 0));
         return;
       case 'WhileStatement':
@@ -196,7 +197,7 @@ class Instrumenter {
         this.single(s.body, w.branch + this.expr(s.test));
         return;
       case 'SwitchStatement':
-        this.charge(s.start, this.expr(s.discriminant) + s.cases.reduce((sum, c) => sum + (c.test ? w.op + this.expr(c.test) : 0), 0));
+        this.charge(at, this.expr(s.discriminant) + s.cases.reduce((sum, c) => sum + (c.test ? w.op + this.expr(c.test) : 0), 0));
         for (const c of s.cases) this.statements(c.consequent);
         return;
       case 'TryStatement':
@@ -205,13 +206,14 @@ class Instrumenter {
         if (s.finalizer) this.statements(s.finalizer.body);
         return;
       case 'LabeledStatement':
-        if (LOOP.has(s.body.type)) return this.statement(s.body); // charges before the loop land before its label
+        // charges before a loop land before its label (`continue label` must still name the loop)
+        if (LOOP.has(s.body.type) || s.body.type === 'LabeledStatement') return this.statement(s.body, at);
         return this.single(s.body);
       case 'FunctionDeclaration':
         this.func(s);
-        return this.charge(s.start, w.closure);
+        return this.charge(at, w.closure);
       case 'ClassDeclaration':
-        return this.charge(s.start, this.expr(s));
+        return this.charge(at, this.expr(s));
       default: return undefined; // break, continue, empty, debugger
     }
   }
