@@ -13,7 +13,7 @@ const KALUMA = readFileSync(new URL('../../dist/threadsafe-kaluma.js', import.me
  * `program`; `drive` ({ pin: signal }) is applied first, so the program sees the idle levels.
  */
 function board(program, drive = {}) {
-  const sim = new KalumaSim();
+  const sim = new KalumaSim({ chargeLoad: false }); // edge times count from the program's start
   for (const [pin, signal] of Object.entries(drive)) sim.drive(Number(pin), signal);
   sim.load(CORE).load(KALUMA).load('var T = threadsafe, K = threadsafeKaluma;\n' + program);
   assert.equal(sim.errors, []);
@@ -44,8 +44,10 @@ irq('an edge while a task waits on an event wakes it at the next collection: wit
   `, { 5: pulses([50]) });
   sim.run(60);
   const woke = sim.evaluate('woke');
-  // an iteration that runs the collection costs loop 100 + callback 50 + drain 100 µs (model)
-  assert.ok(woke > 50000 && woke <= 50000 + 29 + 30 + 250 + 100, `woke at ${woke} µs, edge at 50000 µs`);
+  // latency 29 µs + the handler, then the next iteration's collection and the wake-up's promise
+  // jobs: about 1.5 ms on the calibrated model (a then() alone costs ~0.43 ms); a collection one
+  // iteration later would add at least another ~0.5 ms, a pollMs 1 timer a whole ms
+  assert.ok(woke > 50000 && woke <= 50000 + 2000, `woke at ${woke} µs, edge at 50000 µs`);
   assert.is(sim.evaluate('src.delivered()'), 1);
 });
 
@@ -298,7 +300,10 @@ watch('a bouncy press sets the event once, on the main loop, after the debounce'
     loop();
   `, { 6: buttonPattern([[20, 120]], { idle: 1, bounces: 3, bounceUs: 300 }) });
   sim.run(200);
-  assert.equal(json(sim, 'woke.slice()'), [26], 'one wake-up: the press settles at ~21.8 ms, + 5 ms debounce');
+  const woke = json(sim, 'woke.slice()');
+  // the press settles at ~21.8 ms, + 5 ms debounce, + the wake-up's own cost (about a ms on the calibrated model)
+  assert.is(woke.length, 1, `one wake-up: ${woke}`);
+  assert.ok(woke[0] >= 26 && woke[0] <= 28, `woke at ${woke[0]} ms`);
   assert.is(sim.evaluate('src.seen()'), 1);
 });
 
@@ -347,7 +352,10 @@ timer('sets an event every period, on the main loop', () => {
     loop();
   `);
   sim.run(350);
-  assert.equal(json(sim, 'woke.slice()'), [101, 201, 301]);
+  const woke = json(sim, 'woke.slice()');
+  // due at 100, 200, 300 ms (fires once the ms has passed), + the wake-up's own cost (about a ms)
+  assert.is(woke.length, 3, `${woke}`);
+  woke.forEach((ms, i) => assert.ok(ms >= 100 * (i + 1) + 1 && ms <= 100 * (i + 1) + 3, `wake-up ${i + 1} at ${ms} ms`));
   assert.is(sim.evaluate('src.ticks()'), 3);
 });
 
