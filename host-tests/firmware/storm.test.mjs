@@ -21,9 +21,16 @@ if (firmwareHere('host-tests/firmware/storm.test.mjs')) {
   /** The counter lines the program prints every 500 ms: [{ T, ticks, got, recorded, ... }]. */
   const reports = (res) => res.lines.filter((l) => /^T /.test(l.text)).map((l) => counters(l.text));
 
+  /**
+   * Every edge is accounted for. The counters are read one after another while edges keep
+   * coming, pending first and recorded last, so during the storm recorded may run a few edges
+   * ahead of delivered + dropped + pending; once the storm is over they must be equal.
+   */
   function accounted(res) {
     for (const c of reports(res)) {
-      assert.is(c.recorded, c.delivered + c.dropped + c.pending, `recorded = delivered + dropped + pending: ${JSON.stringify(c)}`);
+      const sum = c.delivered + c.dropped + c.pending;
+      if (c.T > END + 5) assert.is(c.recorded, sum, `recorded = delivered + dropped + pending: ${JSON.stringify(c)}`);
+      else assert.ok(c.recorded >= sum && c.recorded - sum <= 16, `recorded ≈ delivered + dropped + pending: ${JSON.stringify(c)}`);
       assert.is(c.got + c.queued, c.delivered, `what was delivered was received or is queued: ${JSON.stringify(c)}`);
     }
   }

@@ -44,7 +44,8 @@ interface State {
   record: RecordFn<any> | undefined;
   pollMs: number;
   /** What the target offers, looked up once (duck typing: any `set()` or `putSync()` target works). */
-  sized: boolean;
+  /** The queue target's capacity (`maxsize()`, fixed for a queue's life), or -1 without qsize/maxsize. */
+  max: number;
   closable: boolean;
   waitable: boolean;
   holds: boolean;
@@ -118,8 +119,8 @@ function makeEngine(s: State): Engine {
     }
     const single = s.single;
     const record = s.record;
-    // Room is asked once per collection (two calls), not once per item.
-    const room = s.sized ? target.maxsize() - target.qsize() : MASK;
+    // Room is asked once per collection (one call), not once per item.
+    const room = s.max >= 0 ? s.max - target.qsize() : MASK;
     let todo = (end - r) & MASK;
     if (todo > room) todo = room;
     // Each record costs one putSync call and two operations on locals (each operation costs
@@ -321,7 +322,7 @@ export class InterruptSource<T = number> {
       single: events === 12 ? 0 : events,
       record: o.record,
       pollMs: pollMs,
-      sized: put && typeof t.qsize === 'function' && typeof t.maxsize === 'function',
+      max: put && typeof t.qsize === 'function' && typeof t.maxsize === 'function' ? t.maxsize() : -1,
       closable: put && typeof t.closed === 'function',
       waitable: hook,
       holds: put && typeof t.empty === 'function',

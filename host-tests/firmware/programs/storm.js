@@ -30,8 +30,11 @@ setInterval(function () { junk = [{ a: 1 }, { b: 2 }, 'x' + ticks]; }, 1);
 setInterval(function () { ticks++; }, 10);
 var t0 = millis();
 setInterval(function () {
+  // pending first, recorded last: an edge that lands between the reads can only make recorded()
+  // larger than delivered + dropped + pending, never smaller (the test allows for that).
   var ms = millis() - t0;
-  console.log('T ' + ms + ' ticks ' + ticks + ' got ' + got + ' recorded ' + src.recorded() + ' delivered ' + src.delivered() +
-    ' dropped ' + src.dropped() + ' pending ' + src.pending() + ' overruns ' + src.overruns() + ' queued ' + q.qsize());
+  var pending = src.pending(), delivered = src.delivered(), dropped = src.dropped(), recorded = src.recorded();
+  console.log('T ' + ms + ' ticks ' + ticks + ' got ' + got + ' queued ' + q.qsize() + ' delivered ' + delivered +
+    ' dropped ' + dropped + ' pending ' + pending + ' recorded ' + recorded + ' overruns ' + src.overruns());
 }, 500);
 console.log('READY');
