@@ -40,7 +40,7 @@ export function demoNames() {
 export function resolveProgram(arg) {
   if (typeof arg !== 'string' || arg === '') throw new Error(`a program is needed: a demo name (${demoNames().join(', ')}) or a path to a .ts file`);
   if (demoNames().includes(arg)) return { name: arg, source: join(ROOT, 'board', arg + '.ts'), bundle: join(ROOT, 'dist', 'board', arg + '.js'), demo: true };
-  const path = resolve(arg);
+  const path = resolve(process.env.INIT_CWD || process.cwd(), arg); // npm run: relative to where it was typed
   if (!existsSync(path)) {
     throw new Error(`no demo or file named "${arg}": give a demo name (${demoNames().join(', ')}) or the path of a .ts program (or of a built .js)`);
   }
