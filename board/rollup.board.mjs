@@ -68,41 +68,47 @@ export const shown = (file) => (relative(process.cwd(), file).startsWith('..') ?
 const isLibrary = (file) => !relative(join(ROOT, 'src'), file).startsWith('..');
 
 /**
- * The first use of async syntax (async function or arrow, await, for await, generator, yield)
- * in the program's own files (the entry and the files it imports relatively; not the library),
- * as "file:line", or null.
+ * Scans the program's own files (the entry and the files it imports relatively; not the
+ * library): `asyncAt`, the first use of async syntax (async function or arrow, await, for await,
+ * generator, yield) as "file:line", or null; `badImport`, the first import a board cannot load
+ * ("file:line" and the name), or null.
  */
-export function findAsync(entry) {
+export function scanProgram(entry) {
   const seen = new Set();
   const pending = [resolve(entry)];
+  let asyncAt = null;
+  let badImport = null;
   while (pending.length) {
     const file = pending.pop();
     if (seen.has(file) || isLibrary(file)) continue;
     seen.add(file);
     const text = readFileSync(file, 'utf8');
+    const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
+    const at = (pos) => `${shown(file)}:${sf.getLineAndCharacterOfPosition(pos).line + 1}`;
     for (const imp of ts.preProcessFile(text, true, true).importedFiles) {
       if (imp.fileName.startsWith('.')) {
         const f = resolveRelative(imp.fileName, file);
         if (f) pending.push(f);
+      } else if (!PACKAGE[imp.fileName] && !BUILTINS.includes(imp.fileName) && !badImport) {
+        badImport = { at: at(imp.pos), name: imp.fileName };
       }
     }
-    const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
-    let found = null;
     const visit = (node) => {
-      if (found) return;
+      if (asyncAt) return;
       const isAsync = ts.canHaveModifiers(node) && (ts.getModifiers(node) || []).some((m) => m.kind === ts.SyntaxKind.AsyncKeyword);
       const isGenerator = (ts.isFunctionDeclaration(node) || ts.isFunctionExpression(node) || ts.isMethodDeclaration(node)) && node.asteriskToken;
       if (isAsync || isGenerator || ts.isAwaitExpression(node) || ts.isYieldExpression(node) || (ts.isForOfStatement(node) && node.awaitModifier)) {
-        found = `${shown(file)}:${sf.getLineAndCharacterOfPosition(node.getStart()).line + 1}`;
+        asyncAt = at(node.getStart());
         return;
       }
       ts.forEachChild(node, visit);
     };
     visit(sf);
-    if (found) return found;
   }
-  return null;
+  return { asyncAt, badImport };
 }
+
+const IMPORTABLE = `a board program can import only 'threadsafe', 'threadsafe/kaluma', its own files (./...) and Kaluma's built-in modules (${BUILTINS.join(', ')})`;
 
 /** The project's compiler options (tsconfig.json) for a board program. */
 function compilerOptions(target) {
@@ -123,7 +129,9 @@ function boardTypescript(input, target, state, asyncTarget) {
   return {
     name: 'board-typescript',
     buildStart() {
-      state.asyncAt = findAsync(input);
+      const scan = scanProgram(input);
+      if (scan.badImport) this.error(`${scan.badImport.at} imports "${scan.badImport.name}": ${IMPORTABLE}`);
+      state.asyncAt = scan.asyncAt;
       if (state.asyncAt && target === 'espruino') {
         this.error(`${state.asyncAt}: uses async functions, generators or for await, which Espruino cannot run ` +
           '(no async syntax, and TypeScript\'s ES5 helpers need hoisting): write it with .then(), or build it for Kaluma (--target kaluma)');
@@ -141,8 +149,7 @@ function boardTypescript(input, target, state, asyncTarget) {
       if (!importer) return null;
       if (source.startsWith('.')) return resolveRelative(source, importer);
       if (BUILTINS.includes(source)) return { id: source, external: true };
-      this.error(`${relative(process.cwd(), importer)} imports "${source}": a board program can import only 'threadsafe', 'threadsafe/kaluma', ` +
-        `its own files (./...) and Kaluma's built-in modules (${BUILTINS.join(', ')})`);
+      this.error(`${shown(importer)} imports "${source}": ${IMPORTABLE}`);
     },
     transform(code, id) {
       if (!id.endsWith('.ts') || id.endsWith('.d.ts')) return null;
@@ -178,7 +185,7 @@ export default [
       { file: 'dist/threadsafe-kaluma.js', format: 'umd', name: 'threadsafeKaluma' },
       { file: 'dist/threadsafe-kaluma.mjs', format: 'es' },
     ],
-    plugins: [typescript({ tsconfig: './tsconfig.json', removeComments: true, noEmitOnError: true })],
+    plugins: [typescript({ tsconfig: join(ROOT, 'tsconfig.json'), removeComments: true, noEmitOnError: true })],
   },
   {
     input: 'src/kaluma/index.ts',

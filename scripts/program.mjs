@@ -8,9 +8,8 @@
 //   const problems = checkProgram(built.file, { target });                 // [] when it passes
 //   const heap = await heapAfterParse(built.file);                         // { bytes, measured, how }
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { basename, dirname, extname, join, relative, resolve } from 'node:path';
 import * as acorn from 'acorn';
 import * as walk from 'acorn-walk';
@@ -143,8 +142,9 @@ const HEAP_PROBE = "console.log('THREADSAFE_HEAP ' + process.memoryUsage().heapU
  * Heap the parsed program takes on the firmware: heapUsed at its first statement minus that of
  * an empty program, both measured on the emulated Kaluma 1.2.1 when present ({ measured: true });
  * otherwise estimated from the minified size ({ measured: false, how: why not measured }).
+ * `baseline`: the empty program's heapUsed, when already known (emptyHeap()).
  */
-export async function heapAfterParse(file, { firmware, minBytes } = {}) {
+export async function heapAfterParse(file, { firmware, minBytes, baseline } = {}) {
   const fw = findFirmware(firmware);
   if (!fw) {
     return { bytes: minBytes ? Math.round(minBytes * HEAP_PER_MIN_BYTE) : null, measured: false, how: `estimated as ${HEAP_PER_MIN_BYTE} × the minified size (${whyMissing(firmware)})` };
@@ -154,14 +154,16 @@ export async function heapAfterParse(file, { firmware, minBytes } = {}) {
     if (!line) throw new Error(`the firmware did not print the heap (exit ${r.code}${r.crash ? ', crash ' + r.crash : ''}): ${r.stdout.slice(0, 300)}${r.stderr.slice(0, 300)}`);
     return Number(line.text.split(' ')[1]);
   });
-  const [empty, full] = await Promise.all([probe(HEAP_PROBE), probe(HEAP_PROBE + readFileSync(file, 'utf8'))]);
+  const [empty, full] = await Promise.all([baseline ?? probe(HEAP_PROBE), probe(HEAP_PROBE + readFileSync(file, 'utf8'))]);
   return { bytes: full - empty, measured: true, how: `measured on ${relative(ROOT, fw.firmware)}: heapUsed at the first statement ${full} B, empty program ${empty} B` };
 }
 
-export { findFirmware, whyMissing };
-
-/** A temp dir under the OS's, removed by the returned function. */
-export function tempDir(prefix) {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+/** heapUsed at the first statement of an empty program on the firmware (the baseline of heapAfterParse). */
+export async function emptyHeap({ firmware } = {}) {
+  const r = await runOnFirmware({ code: HEAP_PROBE }, { ms: 3000, until: 'THREADSAFE_HEAP', firmware });
+  const line = r.lines.find((l) => l.text.startsWith('THREADSAFE_HEAP '));
+  if (!line) throw new Error(`the firmware did not print the heap (exit ${r.code})`);
+  return Number(line.text.split(' ')[1]);
 }
+
+export { findFirmware, whyMissing };

@@ -52,11 +52,11 @@ export function silentPty() {
 }
 
 /** Runs `npm run <script> -- ...args` (or `node file ...args` when script ends with .mjs) asynchronously: { code, out, ms }. */
-export function run(script, args, { cwd = ROOT, timeoutMs = 300000 } = {}) {
+export function run(script, args, { cwd = ROOT, timeoutMs = 300000, env } = {}) {
   const started = Date.now();
   const [cmd, argv] = script.endsWith('.mjs') ? [process.execPath, [script, ...args]] : ['npm', ['run', '--silent', script, '--', ...args]];
   return new Promise((resolve) => {
-    execFile(cmd, argv, { cwd, timeout: timeoutMs, maxBuffer: 1 << 24 }, (err, stdout, stderr) => {
+    execFile(cmd, argv, { cwd, timeout: timeoutMs, maxBuffer: 1 << 24, env: env ? { ...process.env, ...env } : process.env }, (err, stdout, stderr) => {
       resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, out: stdout + stderr, ms: Date.now() - started });
     });
   });
