@@ -10,6 +10,7 @@ import * as assert from 'uvu/assert';
 import { KALUMA_ONLY } from '../../board/rollup.board.mjs';
 import { buildProgram, checkProgram, resolveProgram } from '../../scripts/program.mjs';
 import { run } from './bridge.mjs';
+import { KalumaSim } from '../../scripts/kaluma-sim/index.mjs';
 
 const dir = mkdtempSync(join(tmpdir(), 'threadsafe-11-build-'));
 let n = 0;
@@ -97,6 +98,15 @@ test('the command prints size and heap after parse, estimated and saying why whe
   assert.match(r.out, /cli\.js: one script for Kaluma \(ES5; also Espruino-safe\)/);
   assert.match(r.out, /size: raw \d+ B, minified \d+ B, gzip \d+ B; library code \d+% of the module code/);
   assert.match(r.out, /heap after parse: ≈ \d+ B of Kaluma's 184,312 B \(estimated as 1\.31 × the minified size \(the emulated Kaluma firmware is not here/);
+});
+
+test('npm run sim: a program using the gpio and led modules runs in the simulation, the pins follow', async () => {
+  const b = await build("const { LED } = require('led');\nconst { GPIO } = require('gpio');\nconst led = new LED(board.LED);\nconst out = new GPIO(16, OUTPUT);\n" +
+    "setInterval(function () { led.toggle(); out.high(); console.log('led ' + led.read() + ' gp16 ' + out.read()); }, 100);\n");
+  const sim = new KalumaSim();
+  sim.load(readFileSync(b.file, 'utf8')).run(350);
+  assert.equal(sim.lines(), ['led 1 gp16 1', 'led 0 gp16 1', 'led 1 gp16 1']);
+  assert.equal(sim.errors, []);
 });
 
 test.after(() => rmSync(dir, { recursive: true, force: true }));
