@@ -11,6 +11,7 @@ import { KALUMA_ONLY } from '../../board/rollup.board.mjs';
 import { buildProgram, checkProgram, resolveProgram } from '../../scripts/program.mjs';
 import { run } from './bridge.mjs';
 import { KalumaSim } from '../../scripts/kaluma-sim/index.mjs';
+import { runDemo } from '../../scripts/kaluma-sim/demos.mjs';
 
 const dir = mkdtempSync(join(tmpdir(), 'threadsafe-11-build-'));
 let n = 0;
@@ -107,6 +108,13 @@ test('npm run sim: a program using the gpio and led modules runs in the simulati
   sim.load(readFileSync(b.file, 'utf8')).run(350);
   assert.equal(sim.lines(), ['led 1 gp16 1', 'led 0 gp16 1', 'led 1 gp16 1']);
   assert.equal(sim.errors, []);
+});
+
+test('event-async (async functions) prints in the simulation exactly what event (.then) prints', () => {
+  const lines = (name) => runDemo(name, { seconds: 4.5 }).sim.lines();
+  const expected = lines('event');
+  assert.ok(expected.length >= 20, expected.join('\n'));
+  assert.equal(lines('event-async'), expected);
 });
 
 test.after(() => rmSync(dir, { recursive: true, force: true }));
