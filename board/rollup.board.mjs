@@ -1,20 +1,38 @@
 // Rollup entries of the Kaluma board layer (issue 3), spread into ../rollup.config.mjs:
 // - dist/threadsafe-kaluma.js (ES5 UMD, global `threadsafeKaluma`), .mjs and .d.ts: the
 //   interrupt, watch and timer sources as a separate entry, so the core bundle does not grow;
-// - dist/board/<name>.js for every board/<name>.ts: ONE self-contained ES5 script per demo
+// - dist/board/<name>.js for every board/<name>.ts: ONE self-contained script per demo
 //   (library included, Kaluma's built-in modules external, no exports), as Kaluma loads it.
-// The build prints each demo bundle's size and the share of it that is library code.
-import { readdirSync } from 'node:fs';
-import { relative } from 'node:path';
+// boardProgram() is the one build of a board program, used for the demos and for a user's own
+// program (`npm run build:board -- path/app.ts`, scripts/build-board.mjs):
+// - the program imports the library by its package name, `threadsafe` and `threadsafe/kaluma`,
+//   as in a project of its own; here those names resolve to src/;
+// - the library is always compiled to ES5; the program's own files too, unless they use async
+//   functions, generators or `for await`: then they are compiled to ES2018 syntax, which
+//   Kaluma's engine runs natively (TypeScript's ES5 helpers cost ≈ 5 KB more heap there and
+//   fail on Espruino), and the bundle is marked Kaluma-only in its first line (KALUMA_ONLY);
+// - with target 'espruino', a program using async syntax is refused.
+// The build prints each bundle's size and the share of it that is library code.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import typescript from '@rollup/plugin-typescript';
+import ts from 'typescript';
 import { dts } from 'rollup-plugin-dts';
 import { sizeOf } from '../scripts/size.mjs';
 
-const BUILTINS = ['gpio', 'rp2', 'pwm', 'adc', 'i2c', 'spi', 'uart', 'pio', 'led', 'button', 'events', 'fs', 'flash', 'storage', 'graphics', 'startup'];
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+export const BUILTINS = ['gpio', 'rp2', 'pwm', 'adc', 'i2c', 'spi', 'uart', 'pio', 'led', 'button', 'events', 'fs', 'flash', 'storage', 'graphics', 'startup'];
 const DEMOS = readdirSync(new URL('.', import.meta.url)).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts')).map((f) => f.slice(0, -3)).sort();
+/** The package names a board program imports the library by, and the sources they build from. */
+export const PACKAGE = { threadsafe: 'src/index.ts', 'threadsafe/kaluma': 'src/kaluma/index.ts' };
+/** Declarations every board program is checked against: Kaluma's globals and built-in modules. */
+export const KALUMA_TYPES = ['src/kaluma/kaluma.d.ts', 'src/kaluma/modules.d.ts'];
+/** First line of a bundle whose program is compiled to ES2018 (async): it runs on Kaluma only. */
+export const KALUMA_ONLY = '/* threadsafe board program: Kaluma only (async functions compiled as ES2018 syntax) */';
 
 /** Prints raw/min/gzip bytes of the written bundle and how much of its module code is library (src/). */
-function sizeReport() {
+function sizeReport(onSize) {
   return {
     name: 'board-size-report',
     async writeBundle(options, bundle) {
@@ -24,12 +42,138 @@ function sizeReport() {
         let total = 0;
         for (const [id, m] of Object.entries(chunk.modules)) {
           total += m.renderedLength;
-          if (relative(process.cwd(), id).startsWith('src')) lib += m.renderedLength;
+          if (relative(ROOT, id).startsWith('src')) lib += m.renderedLength;
         }
         const s = await sizeOf(options.file);
         const share = total ? Math.round((100 * lib) / total) : 0;
-        console.log(`${options.file.padEnd(24)} raw ${String(s.raw).padStart(6)} B  min ${String(s.min).padStart(6)} B  gzip ${String(s.gzip).padStart(5)} B  library code ${share}% (${lib} of ${total} B of module code)`);
+        if (onSize) onSize({ ...s, lib, total });
+        else console.log(`${relative(process.cwd(), options.file).padEnd(24)} raw ${String(s.raw).padStart(6)} B  min ${String(s.min).padStart(6)} B  gzip ${String(s.gzip).padStart(5)} B  library code ${share}% (${lib} of ${total} B of module code)`);
       }
+    },
+  };
+}
+
+/** `./x`, `./x.js` or `./x/index` from `importer` → the .ts file, or null. */
+function resolveRelative(source, importer) {
+  const base = resolve(dirname(importer), source);
+  const tries = [base, base + '.ts', join(base, 'index.ts')];
+  if (base.endsWith('.js')) tries.unshift(base.slice(0, -3) + '.ts');
+  for (const f of tries) if (/\.(ts|js|mjs)$/.test(f) && existsSync(f)) return f;
+  return null;
+}
+
+/** A path as the user would write it: relative to the working directory when inside it. */
+export const shown = (file) => (relative(process.cwd(), file).startsWith('..') ? file : relative(process.cwd(), file));
+
+const isLibrary = (file) => !relative(join(ROOT, 'src'), file).startsWith('..');
+
+/**
+ * Scans the program's own files (the entry and the files it imports relatively; not the
+ * library): `asyncAt`, the first use of async syntax (async function or arrow, await, for await,
+ * generator, yield) as "file:line", or null; `badImport`, the first import a board cannot load
+ * ("file:line" and the name), or null.
+ */
+export function scanProgram(entry) {
+  const seen = new Set();
+  const pending = [resolve(entry)];
+  let asyncAt = null;
+  let badImport = null;
+  while (pending.length) {
+    const file = pending.pop();
+    if (seen.has(file) || isLibrary(file)) continue;
+    seen.add(file);
+    const text = readFileSync(file, 'utf8');
+    const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
+    const at = (pos) => `${shown(file)}:${sf.getLineAndCharacterOfPosition(pos).line + 1}`;
+    for (const imp of ts.preProcessFile(text, true, true).importedFiles) {
+      if (imp.fileName.startsWith('.')) {
+        const f = resolveRelative(imp.fileName, file);
+        if (f) pending.push(f);
+      } else if (!PACKAGE[imp.fileName] && !BUILTINS.includes(imp.fileName) && !badImport) {
+        badImport = { at: at(imp.pos), name: imp.fileName };
+      }
+    }
+    const visit = (node) => {
+      if (asyncAt) return;
+      const isAsync = ts.canHaveModifiers(node) && (ts.getModifiers(node) || []).some((m) => m.kind === ts.SyntaxKind.AsyncKeyword);
+      const isGenerator = (ts.isFunctionDeclaration(node) || ts.isFunctionExpression(node) || ts.isMethodDeclaration(node)) && node.asteriskToken;
+      if (isAsync || isGenerator || ts.isAwaitExpression(node) || ts.isYieldExpression(node) || (ts.isForOfStatement(node) && node.awaitModifier)) {
+        asyncAt = at(node.getStart());
+        return;
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(sf);
+  }
+  return { asyncAt, badImport };
+}
+
+const IMPORTABLE = `a board program can import only 'threadsafe', 'threadsafe/kaluma', its own files (./...) and Kaluma's built-in modules (${BUILTINS.join(', ')})`;
+
+/** The project's compiler options (tsconfig.json) for a board program. */
+function compilerOptions(target) {
+  const cfg = ts.readConfigFile(join(ROOT, 'tsconfig.json'), ts.sys.readFile).config;
+  const { options } = ts.convertCompilerOptionsFromJson(cfg.compilerOptions, ROOT);
+  const paths = {};
+  for (const [name, file] of Object.entries(PACKAGE)) paths[name] = [file];
+  return { ...options, target, baseUrl: ROOT, paths, removeComments: true, noEmit: false, sourceMap: false, declaration: false };
+}
+
+/**
+ * Rollup plugin: resolves `threadsafe`/`threadsafe/kaluma` to src/, type-checks the program
+ * with the Kaluma declarations, and compiles each TypeScript file (library ES5; program ES5,
+ * or ES2018 when it uses async syntax). Refuses imports a board cannot load.
+ */
+function boardTypescript(input, target, state, asyncTarget) {
+  let options;
+  return {
+    name: 'board-typescript',
+    buildStart() {
+      const scan = scanProgram(input);
+      if (scan.badImport) this.error(`${scan.badImport.at} imports "${scan.badImport.name}": ${IMPORTABLE}`);
+      state.asyncAt = scan.asyncAt;
+      if (state.asyncAt && target === 'espruino') {
+        this.error(`${state.asyncAt}: uses async functions, generators or for await, which Espruino cannot run ` +
+          '(no async syntax, and TypeScript\'s ES5 helpers need hoisting): write it with .then(), or build it for Kaluma (--target kaluma)');
+      }
+      state.programTarget = state.asyncAt && asyncTarget !== 'es5' ? ts.ScriptTarget.ES2018 : ts.ScriptTarget.ES5;
+      options = compilerOptions(state.programTarget);
+      const program = ts.createProgram({ rootNames: [resolve(input), ...KALUMA_TYPES.map((f) => join(ROOT, f))], options: { ...options, noEmit: true } });
+      const diagnostics = ts.getPreEmitDiagnostics(program);
+      if (diagnostics.length) {
+        this.error('type errors:\n' + ts.formatDiagnostics(diagnostics, { getCanonicalFileName: (f) => f, getCurrentDirectory: () => process.cwd(), getNewLine: () => '\n' }));
+      }
+    },
+    resolveId(source, importer) {
+      if (PACKAGE[source]) return join(ROOT, PACKAGE[source]);
+      if (!importer) return null;
+      if (source.startsWith('.')) return resolveRelative(source, importer);
+      if (BUILTINS.includes(source)) return { id: source, external: true };
+      this.error(`${shown(importer)} imports "${source}": ${IMPORTABLE}`);
+    },
+    transform(code, id) {
+      if (!id.endsWith('.ts') || id.endsWith('.d.ts')) return null;
+      const out = ts.transpileModule(code, { fileName: id, compilerOptions: { ...options, target: isLibrary(id) ? ts.ScriptTarget.ES5 : state.programTarget } });
+      return { code: out.outputText, map: null };
+    },
+  };
+}
+
+/**
+ * The rollup config of one board program: `input` (a .ts file) → `file`, one script, Kaluma's
+ * built-in modules external. Options: target ('kaluma' default, or 'espruino': refuses async),
+ * onSize (called with the sizes instead of printing them), state (an object that receives
+ * `asyncAt`, the first async use or null), asyncTarget ('es2018' default; 'es5' lowers async with
+ * TypeScript's helpers instead, only to measure what they cost: the checks refuse such a bundle).
+ */
+export function boardProgram(input, file, { target = 'kaluma', onSize, state = {}, asyncTarget = 'es2018' } = {}) {
+  return {
+    input,
+    output: { file, format: 'iife', strict: true, banner: () => (state.asyncAt && state.programTarget !== ts.ScriptTarget.ES5 ? KALUMA_ONLY : '') },
+    plugins: [boardTypescript(input, target, state, asyncTarget), sizeReport(onSize)],
+    onwarn(warning, warn) {
+      if (warning.code === 'THIS_IS_UNDEFINED') return;
+      warn(warning);
     },
   };
 }
@@ -41,17 +185,12 @@ export default [
       { file: 'dist/threadsafe-kaluma.js', format: 'umd', name: 'threadsafeKaluma' },
       { file: 'dist/threadsafe-kaluma.mjs', format: 'es' },
     ],
-    plugins: [typescript({ tsconfig: './tsconfig.json', removeComments: true, noEmitOnError: true })],
+    plugins: [typescript({ tsconfig: join(ROOT, 'tsconfig.json'), removeComments: true, noEmitOnError: true })],
   },
   {
     input: 'src/kaluma/index.ts',
     output: { file: 'dist/threadsafe-kaluma.d.ts', format: 'es' },
     plugins: [dts()],
   },
-  ...DEMOS.map((name) => ({
-    input: `board/${name}.ts`,
-    external: BUILTINS,
-    output: { file: `dist/board/${name}.js`, format: 'iife', strict: true },
-    plugins: [typescript({ tsconfig: './board/tsconfig.json', removeComments: true, noEmitOnError: true }), sizeReport()],
-  })),
+  ...DEMOS.map((name) => boardProgram(`board/${name}.ts`, `dist/board/${name}.js`)),
 ];

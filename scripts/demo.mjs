@@ -1,49 +1,65 @@
-// `npm run demo [-- <name>] [--seconds N] [--input wire|button]`: runs the built board demos
-// (dist/board/<name>.js, the same ES5 files `npm run flash` uploads) on a simulated Raspberry
-// Pi Pico running Kaluma (scripts/kaluma-sim), on virtual time, and prints what the board would
-// print, each line stamped with the board's millis(), then a summary. No board needed.
-import { DEMOS, runDemo } from './kaluma-sim/demos.mjs';
+// `npm run demo [-- <name>...] [--seconds N] [--input wire|button] [--sim] [--firmware kaluma.bin]`:
+// runs the board demos (dist/board/<name>.js, the same files `npm run flash` uploads) without a
+// board and prints what the board would print, each line stamped with the board's ms, then a
+// summary. On the real Kaluma 1.2.1 firmware (emulated) when ../shared/kaluma-emu or
+// --firmware / KALUMA_FIRMWARE provides it; otherwise, or with --sim, on the host simulation
+// (scripts/kaluma-sim, virtual time), and it says which it used and why.
+// `--input button` (a bouncy push button instead of the jumper) exists in the simulation only.
+import { parseArgs } from './build-board.mjs';
+import { DEMOS } from './kaluma-sim/demos.mjs';
+import { findFirmware, resolveProgram, whyMissing } from './program.mjs';
+import { emulate, simulate } from './run.mjs';
 
-const args = process.argv.slice(2);
-let seconds;
-let input;
-const names = [];
-for (let i = 0; i < args.length; i++) {
-  if (args[i] === '--seconds') seconds = Number(args[++i]);
-  else if (args[i] === '--input') input = args[++i];
-  else if (args[i] === '--help' || args[i] === '-h') {
-    console.log(`usage: npm run demo [-- <${Object.keys(DEMOS).join('|')}>] [--seconds N] [--input wire|button]`);
-    process.exit(0);
-  } else names.push(args[i]);
+const usage = `usage: npm run demo [-- <${Object.keys(DEMOS).join('|')}>...] [--seconds N] [--input wire|button] [--sim] [--firmware kaluma.bin]`;
+let o;
+try {
+  o = parseArgs(process.argv.slice(2).map((a) => (a === '--sim' ? '--sim=1' : a)), ['seconds', 'input', 'firmware', 'sim']);
+} catch (e) {
+  console.error(`demo: ${e.message}\n${usage}`);
+  process.exit(2);
 }
+if (o.help) {
+  console.log(usage);
+  process.exit(0);
+}
+const seconds = o.seconds === undefined ? undefined : Number(o.seconds);
 if (seconds !== undefined && !(seconds > 0)) {
   console.error('demo: --seconds must be a number > 0');
   process.exit(2);
 }
-if (input !== undefined && input !== 'wire' && input !== 'button') {
+if (o.input !== undefined && o.input !== 'wire' && o.input !== 'button') {
   console.error('demo: --input must be wire (GP16 wired to GP17) or button (a bouncy push button on GP17)');
   process.exit(2);
 }
-for (const name of names) {
+for (const name of o._) {
   if (!DEMOS[name]) {
     console.error(`demo: no demo named "${name}"; the demos are: ${Object.keys(DEMOS).join(', ')}`);
     process.exit(2);
   }
 }
 
+// The firmware, unless told otherwise or absent; the reason is printed either way.
+let onFirmware = !o.sim && findFirmware(o.firmware) !== null;
+let why = o.sim ? '--sim was given' : onFirmware ? '' : whyMissing(o.firmware);
+if (onFirmware && o.input === 'button') {
+  onFirmware = false;
+  why = '--input button is simulated only';
+}
+const fw = findFirmware(o.firmware);
+console.log(onFirmware ? `demo: on the Kaluma 1.2.1 firmware in the rp2040js emulator (${fw.firmware}); about 4 s of wall time per emulated second`
+  : `demo: on the host simulation (scripts/kaluma-sim, virtual time), not the firmware: ${why}`);
+
 let failed = false;
-for (const name of names.length ? names : Object.keys(DEMOS)) {
-  const secs = seconds === undefined ? DEMOS[name].seconds : seconds;
-  console.log(`\n=== ${name}: dist/board/${name}.js on a simulated Pico (Kaluma 1.2.1), ${secs} s of virtual time`);
-  console.log(`    wiring: ${name === 'button' && input === 'button' ? 'a bouncy push button on GP17 (pressed twice a second)' : DEMOS[name].wiring}`);
-  const started = Date.now();
-  const echo = (line, ms) => console.log(`[${String(ms).padStart(6)} ms] ${line}`);
+for (const name of o._.length ? o._ : Object.keys(DEMOS)) {
+  const demo = DEMOS[name];
+  const secs = seconds === undefined ? demo.seconds : seconds;
+  const program = resolveProgram(name);
+  console.log(`\n=== ${name}: dist/board/${name}.js on ${onFirmware ? 'the emulated Pico running the Kaluma 1.2.1 firmware, ' + secs + ' s of emulated time' : 'a simulated Pico (Kaluma 1.2.1), ' + secs + ' s of virtual time'}`);
+  console.log(`    wiring: ${name === 'button' && o.input === 'button' ? 'a bouncy push button on GP17 (pressed twice a second)' : demo.wiring}`);
   try {
-    const res = runDemo(name, { seconds: secs, input, echo });
-    const sim = res.sim;
-    console.log(`--- summary: ${res.summary}; ${sim.stats.iterations} loop iterations, ${sim.errors.length} uncaught errors, ` +
-      `${sim.isrViolations.length} calls from interrupt handlers (${Date.now() - started} ms of wall time)`);
-    if (sim.errors.length || sim.isrViolations.length) failed = true;
+    const res = onFirmware ? await emulate(program, program.bundle, { seconds: secs, firmware: o.firmware }) : simulate(program, program.bundle, { seconds: secs, input: o.input });
+    console.log(`--- summary: ${res.summary}`);
+    if (!res.ok) failed = true;
   } catch (e) {
     failed = true;
     console.error(`--- ${name} failed: ${e.message}`);

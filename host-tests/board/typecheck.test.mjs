@@ -28,4 +28,8 @@ test('the public types of dist/threadsafe-kaluma.d.ts: every @ts-expect-error li
   assert.equal(typecheck('host-tests/board/types/tsconfig.json'), []);
 });
 
+test('the Kaluma globals and built-in modules (gpio, pwm, adc, led, button): every @ts-expect-error line fails, the rest compiles', () => {
+  assert.equal(typecheck('host-tests/board/types-modules/tsconfig.json'), []);
+});
+
 test.run();

@@ -5,17 +5,35 @@ import { buttonPattern, KalumaSim } from './index.mjs';
 
 const root = new URL('../../', import.meta.url);
 
+/** What the event demo's lines add up to (the same on the firmware, where nothing else can be read). */
+function eventRounds(lines) {
+  return `waiters woken ${lines.filter((l) => / got event$/.test(l)).length}, ` +
+    `cancelled ${lines.filter((l) => / cancelled$/.test(l)).length}, rounds ${lines.filter((l) => l === 'Cleared event').length}`;
+}
+
+/** The last line a demo printed (its own running summary), for the firmware. */
+const lastLine = (lines) => (lines.length ? `last line "${lines[lines.length - 1]}"` : 'nothing printed');
+
+// Each demo: seconds, wiring (text), setup(sim) for the simulation, wire ('OUT:IN' jumper for
+// the firmware), summary(sim) from the simulation, firmwareSummary(lines) from what it printed.
 export const DEMOS = {
   event: {
     seconds: 5,
     wiring: 'no wiring (a TimerSource sets the event every 1000 ms)',
     setup() {},
     summary(sim) {
-      const lines = sim.lines();
-      return `timer ticks ${sim.evaluate('ticker.ticks()')}, ` +
-        `waiters woken ${lines.filter((l) => / got event$/.test(l)).length}, ` +
-        `cancelled ${lines.filter((l) => / cancelled$/.test(l)).length}, rounds ${lines.filter((l) => l === 'Cleared event').length}`;
+      return `timer ticks ${sim.evaluate('ticker.ticks()')}, ${eventRounds(sim.lines())}`;
     },
+    firmwareSummary: eventRounds,
+  },
+  'event-async': {
+    seconds: 5,
+    wiring: 'no wiring (the event demo written with async functions; Kaluma only)',
+    setup() {},
+    summary(sim) {
+      return `timer ticks ${sim.evaluate('ticker.ticks()')}, ${eventRounds(sim.lines())}`;
+    },
+    firmwareSummary: eventRounds,
   },
   echo: {
     seconds: 5,
@@ -24,6 +42,7 @@ export const DEMOS = {
     summary(sim) {
       return `items sent ${sim.evaluate('echo.sent()')}, items received ${sim.evaluate('echo.received()')} (all in order)`;
     },
+    firmwareSummary: lastLine,
   },
   button: {
     seconds: 5,
@@ -38,6 +57,8 @@ export const DEMOS = {
         sim.wire(16, 17);
       }
     },
+    wire: '16:17',
+    firmwareSummary: lastLine,
     summary(sim) {
       return `edges generated on GP17 ${sim.edgesOn(17)}, interrupt calls ${sim.stats.irqCalls}, ` +
         `records delivered ${sim.evaluate('source.delivered()')}, overruns ${sim.evaluate('source.overruns()')}`;

@@ -114,6 +114,30 @@ export function buttonPattern(presses, { idle = 1, bounces = 0, bounceUs = 200 }
   return { describe: `button (${presses.length} presses)`, initial: idle, next: () => (i < edges.length ? edges[i++] : null) };
 }
 
+// Kaluma's `gpio` and `led` modules, written over the globals as the firmware's own JS modules
+// are (Kaluma docs, docs/api/gpio.md and led.md), evaluated in the board's context on require().
+const SIM_MODULES = {
+  gpio: `(function () {
+    function GPIO(pin, mode) { this.pin = pin; this.setMode(mode); }
+    GPIO.prototype.read = function () { return digitalRead(this.pin); };
+    GPIO.prototype.write = function (value) { digitalWrite(this.pin, value); };
+    GPIO.prototype.toggle = function () { digitalToggle(this.pin); };
+    GPIO.prototype.low = function () { digitalWrite(this.pin, 0); };
+    GPIO.prototype.high = function () { digitalWrite(this.pin, 1); };
+    GPIO.prototype.setMode = function (mode) { this.mode = typeof mode === 'number' ? mode : INPUT; pinMode(this.pin, this.mode); };
+    GPIO.prototype.irq = function (callback, event) { attachInterrupt(this.pin, callback, typeof event === 'number' ? event : CHANGE); };
+    return { GPIO: GPIO };
+  })()`,
+  led: `(function () {
+    function LED(pin) { this.pin = pin; pinMode(pin, OUTPUT); }
+    LED.prototype.on = function () { digitalWrite(this.pin, 1); };
+    LED.prototype.off = function () { digitalWrite(this.pin, 0); };
+    LED.prototype.toggle = function () { digitalToggle(this.pin); };
+    LED.prototype.read = function () { return digitalRead(this.pin); };
+    return { LED: LED };
+  })()`,
+};
+
 export class KalumaSim {
   constructor(options = {}) {
     this.opt = { ...DEFAULTS, ...options };
@@ -138,6 +162,7 @@ export class KalumaSim {
     this.endUs = Infinity;
     this.busy = false; // the current iteration ran a callback
     this.isrRan = false; // an interrupt handler ran since the last drain
+    this.modules = {}; // built-in modules required so far (SIM_MODULES)
     this.context = vm.createContext(this._globals(), { microtaskMode: 'afterEvaluate' });
     this.context.global = this.context;
     this._jobsRun = vm.runInContext(COUNT_JOBS, this.context);
@@ -538,7 +563,9 @@ export class KalumaSim {
       print: (...values) => sim._print(values),
       console: { log: (...values) => sim._print(values), error: (...values) => sim._print(values) },
       require(name) {
-        throw new Error(`kaluma-sim: built-in module "${name}" is not simulated (the demos use globals only)`);
+        if (!SIM_MODULES[name]) throw new Error(`kaluma-sim: built-in module "${name}" is not simulated (only ${Object.keys(SIM_MODULES).join(', ')}: use the globals, or npm run emulate)`);
+        if (!sim.modules[name]) sim.modules[name] = vm.runInContext(SIM_MODULES[name], sim.context);
+        return sim.modules[name];
       },
       board: { name: 'pico', LED: 25 },
       process: { platform: 'rp2', arch: 'cortex-m0-plus', memoryUsage: () => ({ heapTotal: 184312, heapUsed: 0, heapPeak: 0 }) },

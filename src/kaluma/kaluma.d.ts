@@ -78,5 +78,27 @@ declare const board: {
   readonly LED: number;
 };
 
-/** Built-in modules only (`gpio`, `rp2`, ...): a program must be one self-contained file. */
+/** Analog input 0.0..1.0 on an ADC pin (GP26..GP28); RangeError on another pin. */
+declare function analogRead(pin: number): number;
+/** A tone (PWM) on `pin`: `frequency` Hz (default 261.626); `duration` ms (0: until noTone), `duty` 0..1, `inversion` pin. */
+declare function tone(pin: number, frequency?: number, options?: { duration?: number; duty?: number; inversion?: number }): void;
+declare function noTone(pin: number): void;
+
+declare const process: {
+  /** "rp2" on the Pico. */
+  readonly platform: string;
+  readonly arch: string;
+  /** Kaluma's version, e.g. "1.2.1". */
+  readonly version: string;
+  /** The JS heap in bytes: heapTotal 184,312 on the Pico; heapUsed counts parsed code too. */
+  memoryUsage(): { heapTotal: number; heapUsed: number; heapPeak: number };
+};
+
+/** Built-in modules only: a program must be one self-contained file. Typed for the modules in modules.d.ts. */
+declare function require(name: 'gpio'): typeof import('gpio');
+declare function require(name: 'pwm'): typeof import('pwm');
+declare function require(name: 'adc'): typeof import('adc');
+declare function require(name: 'led'): typeof import('led');
+declare function require(name: 'button'): typeof import('button');
+declare function require(name: 'events'): typeof import('events');
 declare function require(name: string): any;

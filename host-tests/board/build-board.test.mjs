@@ -1,0 +1,121 @@
+// `npm run build:board -- <program>` (scripts/build-board.mjs, scripts/program.mjs,
+// board/rollup.board.mjs): a program of one's own, anywhere, importing the library by its
+// package name, builds to one self-contained script and gets the demos' checks.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as acorn from 'acorn';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { KALUMA_ONLY } from '../../board/rollup.board.mjs';
+import { buildProgram, checkProgram, resolveProgram } from '../../scripts/program.mjs';
+import { run } from './bridge.mjs';
+import { KalumaSim } from '../../scripts/kaluma-sim/index.mjs';
+import { runDemo } from '../../scripts/kaluma-sim/demos.mjs';
+
+const dir = mkdtempSync(join(tmpdir(), 'threadsafe-11-build-'));
+let n = 0;
+/** Writes a program into the temp dir and builds it there (not into dist/). */
+async function build(source, options = {}) {
+  const file = join(dir, `app${++n}.ts`);
+  writeFileSync(file, source);
+  return buildProgram(resolveProgram(file), { out: join(dir, `app${n}.js`), ...options });
+}
+const rejects = async (p) => {
+  try {
+    await p;
+  } catch (e) {
+    return e.message;
+  }
+  throw new Error('expected the build to fail');
+};
+
+const FLAG = "import { ThreadSafeFlag } from 'threadsafe';\nimport { TimerSource } from 'threadsafe/kaluma';\nconst flag = new ThreadSafeFlag();\nconst t = new TimerSource(flag, 100);\n";
+
+const test = suite('build:board');
+
+test('a .then program importing threadsafe and threadsafe/kaluma builds to one ES5 script with the library in it and nothing imported or exported', async () => {
+  const b = await build(FLAG + "flag.wait().then(function () { console.log('set'); t.stop(); });\n");
+  const code = readFileSync(b.file, 'utf8');
+  assert.is(b.asyncAt, null);
+  assert.ok(!code.startsWith(KALUMA_ONLY));
+  acorn.parse(code, { ecmaVersion: 5, sourceType: 'script' }); // throws unless ES5
+  assert.match(code, /function ThreadSafeFlag\(/);
+  assert.match(code, /function TimerSource\(/);
+  assert.not.match(code, /require\(|exports|import /);
+  assert.equal(checkProgram(b.file), []);
+  assert.ok(b.sizes.min > 1000 && b.sizes.lib > 0.5 * b.sizes.total, JSON.stringify(b.sizes));
+});
+
+test('an async program is compiled to ES2018 for Kaluma only: native async and for await, no TypeScript helpers, the library still ES5', async () => {
+  const b = await build("import { ThreadSafeQueue } from 'threadsafe';\nconst q = new ThreadSafeQueue<number>(new Int32Array(4));\n" +
+    'async function main(): Promise<void> {\n  for await (const x of q) console.log(x);\n}\nmain();\nq.putSync(1);\n');
+  const code = readFileSync(b.file, 'utf8');
+  assert.match(b.asyncAt, /app\d+\.ts:3$/);
+  assert.ok(code.startsWith(KALUMA_ONLY));
+  assert.match(code, /async function main\(\) \{\n\s+for await \(const x of q\)/);
+  assert.not.match(code, /__awaiter|__generator|__asyncValues/);
+  assert.match(code, /var ThreadSafeQueue = \(function \(\) \{\n\s+function ThreadSafeQueue\(buf\)/, 'the library is ES5');
+  assert.equal(checkProgram(b.file), []);
+  assert.equal(checkProgram(b.file, { target: 'espruino', simulate: false }), ['built for Kaluma only (async functions): Espruino cannot run it']);
+});
+
+test('an async program built for Espruino is refused, naming where it uses async and what to do', async () => {
+  const msg = await rejects(build(FLAG + 'async function f(): Promise<void> { await flag.wait(); t.stop(); }\nf();\n', { target: 'espruino' }));
+  assert.match(msg, /app\d+\.ts:5: uses async functions, generators or for await, which Espruino cannot run .*write it with \.then\(\), or build it for Kaluma/);
+});
+
+test('an import a board cannot load is refused, naming what a board program may import', async () => {
+  const msg = await rejects(build("import { x } from 'lodash';\nconsole.log(x);\n"));
+  assert.match(msg, /app\d+\.ts:1 imports "lodash": a board program can import only 'threadsafe', 'threadsafe\/kaluma', its own files \(\.\/\.\.\.\) and Kaluma's built-in modules/);
+});
+
+test('a type error against the Kaluma declarations fails the build with the diagnostic', async () => {
+  const msg = await rejects(build("const { GPIO } = require('gpio');\nnew GPIO(16, OUTPUT).write(true);\n"));
+  assert.match(msg, /type errors:[\s\S]*app\d+\.ts\(2,\d+\): error TS2345: Argument of type 'boolean' is not assignable to parameter of type 'number'/);
+});
+
+test('a program whose attachInterrupt handler calls a function fails the interrupt rule check', async () => {
+  const b = await build('let last = 0;\nattachInterrupt(5, function (_pin: number, _events: number) {\n  last = micros();\n}, FALLING);\n');
+  const problems = checkProgram(b.file);
+  assert.ok(problems.some((p) => /handler breaks the interrupt rule[\s\S]*call at/.test(p)), problems.join('\n'));
+});
+
+test('a program that imports a file of its own bundles it', async () => {
+  writeFileSync(join(dir, 'helper.ts'), "export function hello(): string {\n  return 'hello from helper';\n}\n");
+  const b = await build("import { hello } from './helper';\nconsole.log(hello());\n");
+  assert.match(readFileSync(b.file, 'utf8'), /hello from helper/);
+});
+
+test('a name that is neither a demo nor a file is refused, listing the demos', () => {
+  assert.throws(() => resolveProgram('nope'), /no demo or file named "nope": give a demo name \(button, echo, event, event-async\) or the path of a \.ts program/);
+});
+
+test('the command prints size and heap after parse, estimated and saying why when the firmware is absent', async () => {
+  const file = join(dir, 'cli.ts');
+  writeFileSync(file, FLAG + "flag.wait().then(function () { console.log('set'); t.stop(); });\n");
+  const r = await run('scripts/build-board.mjs', [file, '--out', join(dir, 'cli.js')], { env: { KALUMA_EMU_DIR: join(dir, 'no-emulator') } });
+  assert.is(r.code, 0, r.out);
+  assert.match(r.out, /cli\.js: one script for Kaluma \(ES5; also Espruino-safe\)/);
+  assert.match(r.out, /size: raw \d+ B, minified \d+ B, gzip \d+ B; library code \d+% of the module code/);
+  assert.match(r.out, /heap after parse: ≈ \d+ B of Kaluma's 184,312 B \(estimated as 1\.31 × the minified size \(the emulated Kaluma firmware is not here/);
+});
+
+test('npm run sim: a program using the gpio and led modules runs in the simulation, the pins follow', async () => {
+  const b = await build("const { LED } = require('led');\nconst { GPIO } = require('gpio');\nconst led = new LED(board.LED);\nconst out = new GPIO(16, OUTPUT);\n" +
+    "setInterval(function () { led.toggle(); out.high(); console.log('led ' + led.read() + ' gp16 ' + out.read()); }, 100);\n");
+  const sim = new KalumaSim();
+  sim.load(readFileSync(b.file, 'utf8')).run(350);
+  assert.equal(sim.lines(), ['led 1 gp16 1', 'led 0 gp16 1', 'led 1 gp16 1']);
+  assert.equal(sim.errors, []);
+});
+
+test('event-async (async functions) prints in the simulation exactly what event (.then) prints', () => {
+  const lines = (name) => runDemo(name, { seconds: 4.5 }).sim.lines();
+  const expected = lines('event');
+  assert.ok(expected.length >= 20, expected.join('\n'));
+  assert.equal(lines('event-async'), expected);
+});
+
+test.after(() => rmSync(dir, { recursive: true, force: true }));
+test.run();
