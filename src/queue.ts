@@ -272,6 +272,63 @@ export class ThreadSafeQueue<T> implements AsyncIterator<T> {
   }
 
   /**
+   * Puts `items[start]`, `items[start + 1]`, … (`count` of them, default: to the end) in order,
+   * as many as fit, in one call, and returns how many it put: it stops at the first item it
+   * cannot put (the queue is full or closed, or a TypedArray buffer cannot hold that item
+   * faithfully), and `putSync()` of that item says why. The first item goes to a waiting
+   * consumer as with `putSync()`. The producer's twin of `getManySync()`: one call per batch
+   * instead of one per item (a call costs about 50 µs on Kaluma). Never allocates (an item
+   * handed to a waiting `next()` gets its result object). Throws TypeError for `items` that is
+   * not an Array or TypedArray, RangeError for a `start`/`count` outside it.
+   */
+  putManySync(items: QueueBuffer<T>, start?: number, count?: number): number {
+    if (items === null || typeof items !== 'object' || !(Array.isArray(items) || isTypedArray(items))) {
+      throw new TypeError('ThreadSafeQueue.putManySync: items must be an Array or a TypedArray, got ' + describe(items));
+    }
+    const len = items.length;
+    let i = start === void 0 ? 0 : start;
+    if (typeof i !== 'number' || !(i >= 0 && i <= len) || i % 1 !== 0) throw range('start', i, len);
+    const end = count === void 0 ? len : i + count;
+    if (typeof count !== 'undefined' && (typeof count !== 'number' || !(count >= 0 && end <= len) || count % 1 !== 0)) {
+      throw range('count', count, len - i);
+    }
+    const x = this._x;
+    if (x !== 0) {
+      if ((x & CLOSED) !== 0) return 0;
+      if ((x & GETTERS) !== 0 && i < end && this._wi === this._ri) {
+        if (this._g.head !== null) {
+          if ((x & TYPED) !== 0 && !this._fits(items[i], this._wi)) return 0;
+          this._handOver(items[i++]); // a waiting consumer takes the first item (or it goes to the ring)
+        } else this._x = x & ~GETTERS;
+      }
+    }
+    const buf = this._buf;
+    const n = this._n;
+    let wi = this._wi;
+    // How many fit, worked out once: the loop then costs a copy and an index step per item.
+    let room = this._ri - wi - 1;
+    if (room < 0) room += n;
+    let last = end - i < room ? end : i + room;
+    if ((x & TYPED) !== 0) {
+      // Stop before the first item the buffer cannot hold faithfully (tested in its own free slot).
+      let w = wi;
+      for (let k = i; k < last; k++) {
+        if (!this._fits(items[k], w)) {
+          last = k;
+          break;
+        }
+        if (++w === n) w = 0;
+      }
+    }
+    while (i < last) {
+      buf[wi] = items[i++];
+      if (++wi === n) wi = 0;
+    }
+    this._wi = wi; // publish: the items are visible to the consumer from here on
+    return i - (start === void 0 ? 0 : start);
+  }
+
+  /**
    * Closes the queue: later puts throw `QueueClosed`, waiting puts reject with it (their items
    * are not put), items already queued can still be taken, and waiting consumers of an empty
    * queue are released (`get()` rejects with `QueueClosed`, `next()` gives `{ done: true }`,
@@ -373,6 +430,21 @@ export class ThreadSafeQueue<T> implements AsyncIterator<T> {
     this._x &= ~PUTTERS;
   }
 
+  /**
+   * True if a TypedArray buffer holds `item` faithfully, tested in the free slot `wi` (not yet
+   * published, so the consumer cannot see the test); `_check()` without the throw.
+   */
+  private _fits(item: unknown, wi: number): boolean {
+    const buf = this._buf as any;
+    if (typeof item !== typeof buf[wi]) return false;
+    try {
+      buf[wi] = item; // a bigint array throws for a number
+    } catch (e) {
+      return false;
+    }
+    return buf[wi] === item && !(item === 0 && 1 / (item as number) < 0);
+  }
+
   /** Throws if a TypedArray buffer cannot hold `item` faithfully. Writes only the free slot. */
   private _check(item: unknown, method: string): void {
     const buf = this._buf as any;
@@ -415,6 +487,12 @@ function isTypedArray(buf: any): boolean {
 function typedName(buf: any): string {
   const name = buf.constructor !== undefined && typeof buf.constructor.name === 'string' ? buf.constructor.name : 'TypedArray';
   return (name.charAt(0) === 'I' ? 'an ' : 'a ') + name;
+}
+
+/** The RangeError (TypeError for a non-number) of a bad `start`/`count` of putManySync(). */
+function range(name: string, value: unknown, most: number): Error {
+  if (typeof value !== 'number') return new TypeError('ThreadSafeQueue.putManySync: ' + name + ' must be a number, got ' + describe(value));
+  return new RangeErr('ThreadSafeQueue.putManySync: ' + name + ' must be an integer 0..' + most + ', got ' + value);
 }
 
 function checkBlock(block: unknown, method: string): void {

@@ -164,3 +164,14 @@ function handle(e: unknown): string {
 }
 
 export { byHand, consume, counts, errors, fromBuffer, got, handle, isSet, iterable, iterator, like, n, options, r, reason, s, waited, wrongIterable, aborted, ctor };
+
+// putManySync: items of the queue's type, an optional start and count, returns how many were put
+const put: number = ints.putManySync([1, 2, 3]);
+ints.putManySync(new Int16Array(4), 1, 2);
+// @ts-expect-error a number queue takes no strings
+ints.putManySync(['a']);
+// @ts-expect-error start is a number
+ints.putManySync([1], '0');
+// @ts-expect-error putManySync needs items
+ints.putManySync();
+void put;
