@@ -26,12 +26,14 @@ if (firmwareHere('host-tests/firmware/storm.test.mjs')) {
    * coming, pending first and recorded last, so during the storm recorded may run a few edges
    * ahead of delivered + dropped + pending; once the storm is over they must be equal.
    */
-  function accounted(res) {
+  function accounted(res, inFlight = 0) {
     for (const c of reports(res)) {
       const sum = c.delivered + c.dropped + c.pending;
       if (c.T > END + 5) assert.is(c.recorded, sum, `recorded = delivered + dropped + pending: ${JSON.stringify(c)}`);
       else assert.ok(c.recorded >= sum && c.recorded - sum <= 16, `recorded ≈ delivered + dropped + pending: ${JSON.stringify(c)}`);
-      assert.is(c.got + c.queued, c.delivered, `what was delivered was received or is queued: ${JSON.stringify(c)}`);
+      // next(): an item handed to the waiting next() is in its resolved promise until the job runs.
+      const missing = c.delivered - c.got - c.queued;
+      assert.ok(missing >= 0 && missing <= inFlight, `what was delivered was received or is queued: ${JSON.stringify(c)}`);
     }
   }
 
@@ -56,7 +58,7 @@ if (firmwareHere('host-tests/firmware/storm.test.mjs')) {
   storm('with one next() per item the consumer falls behind, but the loop is never frozen and nothing is lost', async () => {
     const res = await runs.next;
     assert.is(res.code, 0, account(res));
-    accounted(res);
+    accounted(res, 1);
     const all = reports(res);
     const during = all.filter((c) => c.T >= START + 400 && c.T <= END);
     assert.ok(during.length >= 3, account(res));
