@@ -76,7 +76,7 @@ function kalumaWrite(cli, file, port, timeoutS, out) {
         '  - a serial monitor (screen, picocom, minicom, the Kaluma IDE, another flash) still has the port open and takes the',
         '    device\'s replies: close it, then try again;',
         `  - ${port} is not a Pico running Kaluma (a wrong device: compare ls /dev/ttyACM* with the Pico unplugged and plugged in),`,
-        '    or the Pico is in BOOTSEL mode (a USB drive) without Kaluma on it: see "Put Kaluma on the Pico";',
+        '    or the Pico is in BOOTSEL mode (a USB drive) without Kaluma on it: see docs/kaluma.md, "Put Kaluma on the Pico";',
         '  - the device is busy or wedged: unplug and replug the Pico.',
         `  A large program on a slow link may need more time: --timeout ${timeoutS * 2}`));
     }, timeoutS * 1000);
