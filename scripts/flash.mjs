@@ -76,7 +76,7 @@ function kalumaWrite(cli, file, port, timeoutS, out) {
         '  - a serial monitor (screen, picocom, minicom, the Kaluma IDE, another flash) still has the port open and takes the',
         '    device\'s replies: close it, then try again;',
         `  - ${port} is not a Pico running Kaluma (a wrong device: compare ls /dev/ttyACM* with the Pico unplugged and plugged in),`,
-        '    or the Pico is in BOOTSEL mode (a USB drive) without Kaluma on it: see "Put Kaluma on the Pico";',
+        '    or the Pico is in BOOTSEL mode (a USB drive) without Kaluma on it: see docs/kaluma.md, "Put Kaluma on the Pico";',
         '  - the device is busy or wedged: unplug and replug the Pico.',
         `  A large program on a slow link may need more time: --timeout ${timeoutS * 2}`));
     }, timeoutS * 1000);
@@ -138,7 +138,7 @@ export async function flash({ program: arg, port, timeoutS, build = true, verify
   if (!port) {
     const candidates = existsSync('/dev') ? readdirSync('/dev').filter((f) => /^(ttyACM\d+|tty\.usbmodem.*|cu\.usbmodem.*)$/.test(f)).map((f) => '/dev/' + f) : [];
     throw new Fail(2, 'flash: no port given: add --port <path>, the serial port of the Pico running Kaluma.',
-      candidates.length ? `  serial ports that look like a Pico here: ${candidates.join(', ')}` : '  no /dev/ttyACM* or /dev/tty.usbmodem* here: is the Pico plugged in and running Kaluma (see the README: "Put Kaluma on the Pico")?',
+      candidates.length ? `  serial ports that look like a Pico here: ${candidates.join(', ')}` : '  no /dev/ttyACM* or /dev/tty.usbmodem* here: is the Pico plugged in and running Kaluma (see docs/kaluma.md: "Put Kaluma on the Pico")?',
       usage);
   }
   if (timeoutS !== undefined && !(timeoutS > 0)) throw new Fail(2, `flash: --timeout must be a number of seconds > 0, not "${timeoutS}"`);

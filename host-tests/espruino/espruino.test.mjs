@@ -1,7 +1,8 @@
 // The Espruino tier: acceptance programs run on the real Espruino 2v29 interpreter (its Linux
 // build, ../shared/espruino beside the clone, as in CI), not on a sandbox that imitates it.
 // Each program is dist/threadsafe.js (the UMD bundle sets the global `threadsafe`) + prelude.js
-// + one program of this folder, or a README recipe + a driver, or the Espruino demo bundle. A
+// + one program of this folder, or a recipe of the docs (README.md, docs/*.md) + a driver, or the
+// Espruino demo bundle. A
 // program prints one line per check; each test compares them, in order, with its expected list.
 // Where ../shared/espruino is absent (a user's clone) the tier prints why and registers nothing.
 // Programs start in `before`, at most two at a time; each takes well under a second except the
@@ -9,7 +10,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as acorn from 'acorn';
@@ -19,6 +20,11 @@ const here = new URL('./', import.meta.url).pathname;
 const SHARED = join(root, '..', 'shared', 'espruino');
 const RUNNER = join(SHARED, 'run-espruino.mjs');
 const read = (file) => readFileSync(join(root, file), 'utf8');
+/** The pages a recipe may live on: README.md and every docs/*.md, as [{ file, text }]. */
+const pages = () => ['README.md', ...readdirSync(join(root, 'docs')).filter((f) => f.endsWith('.md')).sort().map((f) => 'docs/' + f)]
+  .map((file) => ({ file, text: read(file) }));
+/** Every page's text, one after another: where the recipes are looked for. */
+const allDocs = () => pages().map((p) => p.text).join('\n');
 
 // ---- running programs on Espruino, two at a time ----
 
@@ -209,7 +215,7 @@ EXPECTED.uncaught = [
   'DONE',
 ];
 
-// ---- the README's recipes that run on Espruino, as written, each with a driver ----
+// ---- the recipes of README.md and docs/*.md that run on Espruino, as written, each with a driver ----
 
 const RECIPES = [
   {
@@ -238,6 +244,17 @@ print('queued ' + q.qsize() + ' dropped ' + dropped);
 setTimeout(function () { print('DONE'); quit(); }, 1);`,
     expected: ['queued 2 dropped 3', 'DONE'],
   },
+  {
+    name: 'Consume in batches',
+    find: (readme) => [...readme.matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1]).find((b) => b.includes('function drain(q)')),
+    driver: `var q = new threadsafe.ThreadSafeQueue(new Array(8));
+drain(q);
+q.putSync(1);
+q.putSync(2);
+setTimeout(function () { q.putSync(3); q.close(); }, 10);
+setTimeout(function () { print('DONE'); quit(); }, 100);`,
+    expected: ['item 1', 'item 2', 'item 3', 'closed', 'DONE'],
+  },
 ];
 
 // ---- the tier ----
@@ -250,7 +267,7 @@ if (!existsSync(RUNNER)) {
 } else {
   test.before(() => {
     for (const name of ['flag', 'event', 'queue', 'typed', 'abort', 'errors', 'uncaught']) runs[name] = espruino(program(name));
-    const readme = read('README.md');
+    const readme = allDocs();
     for (const r of RECIPES) {
       const recipe = r.find(readme);
       runs[r.name] = recipe === undefined ? Promise.resolve(null)
@@ -277,26 +294,27 @@ if (!existsSync(RUNNER)) {
     assert.is(code, 1, 'run-espruino reports the uncaught errors');
   });
 
-  test('the README\'s recipes run as written: ' + RECIPES.map((r) => r.name).join(', '), async () => {
+  test('the recipes of README.md and docs/*.md run as written: ' + RECIPES.map((r) => r.name).join(', '), async () => {
     for (const r of RECIPES) {
       const run = await runs[r.name];
-      assert.ok(run !== null, `README.md no longer has the recipe "${r.name}" in the form this test runs`);
+      assert.ok(run !== null, `neither README.md nor docs/*.md has the recipe "${r.name}" in the form this test runs any more`);
       assert.equal(run.lines, r.expected, r.name);
       assert.is(run.code, 0, r.name);
     }
   });
 
-  test('every ES5 ```js block of the README is a recipe this tier runs', () => {
-    const readme = read('README.md');
-    const covered = RECIPES.map((r) => r.find(readme));
-    for (const m of readme.matchAll(/```js\n([\s\S]*?)```/g)) {
-      let es5 = true;
-      try {
-        acorn.parse(m[1], { ecmaVersion: 5 });
-      } catch {
-        es5 = false;
+  test('every ES5 ```js block of README.md and docs/*.md is a recipe this tier runs', () => {
+    const covered = RECIPES.map((r) => r.find(allDocs()));
+    for (const { file, text } of pages()) {
+      for (const m of text.matchAll(/```js\n([\s\S]*?)```/g)) {
+        let es5 = true;
+        try {
+          acorn.parse(m[1], { ecmaVersion: 5 });
+        } catch {
+          es5 = false;
+        }
+        if (es5) assert.ok(covered.includes(m[1]), `${file}: a block not run on Espruino (add it to RECIPES):\n` + m[1]);
       }
-      if (es5) assert.ok(covered.includes(m[1]), 'README block not run on Espruino (add it to RECIPES):\n' + m[1]);
     }
   });
 

@@ -1,4 +1,4 @@
-// The "Threads on Node" example of the README runs as written: its two code blocks become
+// The "Threads on Node" example (docs/threads.md) runs as written: its two code blocks become
 // main.mjs and square.mjs beside a copy of the package (dist/ and the "exports" map that
 // package.json ships).
 import { test } from 'uvu';
@@ -9,14 +9,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const README = fileURLToPath(new URL('../../README.md', import.meta.url));
+const DOC = fileURLToPath(new URL('../../docs/threads.md', import.meta.url));
 const DIST = fileURLToPath(new URL('../../dist', import.meta.url));
 
-test('the README example prints 1 4 9 16 25 and ends', async () => {
-  const blocks = [...readFileSync(README, 'utf8').matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1]);
+test('the docs/threads.md example prints 1 4 9 16 25 and ends', async () => {
+  const blocks = [...readFileSync(DOC, 'utf8').matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1]);
   const main = blocks.find((b) => b.startsWith('// main.mjs'));
   const square = blocks.find((b) => b.startsWith('// square.mjs'));
-  assert.ok(main && square, 'the README has the main.mjs and square.mjs blocks');
+  assert.ok(main && square, 'docs/threads.md has the main.mjs and square.mjs blocks');
   const dir = mkdtempSync(join(tmpdir(), 'threadsafe-readme-'));
   try {
     const pkg = join(dir, 'node_modules', 'threadsafe');
