@@ -3,11 +3,11 @@
  * the board's other context. The Kaluma version of micropython-async THREADING.md §2.2.3:
  * the RP2040's second core is not available to Kaluma programs, so the echo side is a main-loop
  * timer (the "other context" of the seed's core_2): at every loop iteration it takes from
- * `toEcho` as many items as `fromEcho` has room for (`getManySync`) and echoes them with
- * `putSync()` (it cannot block as the seed's `put_sync(x, block=True)` does on another core).
- * Sender and receiver move a batch per wake-up (`putSync` while there is room, then one waiting
- * `put()`; `ready()` then `getManySync()`): a promise job costs about 1 ms on Kaluma, so one
- * job per item would cap the demo at a few hundred items/s.
+ * `toEcho` as many items as `fromEcho` has room for (`getManySync`) and echoes them
+ * (`putManySync`): it cannot block as the seed's `put_sync(x, block=True)` does on another core.
+ * Sender and receiver move a batch per wake-up (`putManySync` of the room there is, then one
+ * waiting `put()`; `ready()` then `getManySync()`): on Kaluma a wait costs a promise and a
+ * `.then` (about 1 ms together), so one per item would cap the demo at a few hundred items/s.
  *
  * Wiring: none. The on-board LED (GP25) toggles at every line.
  *
@@ -27,19 +27,27 @@ const fromEcho = new ThreadSafeQueue<number>(new Array(10));
 pinMode(board.LED, OUTPUT);
 
 // The other context (the seed's core_2), at every main-loop iteration: takes from toEcho only as
-// many items as fromEcho has room for, and echoes them, so nothing waits in between.
+// many items as fromEcho has room for and echoes them, one call each way (getManySync,
+// putManySync), so nothing waits in between.
 const moving = new Array<number>(9);
 const echoTimer = setInterval(function () {
-  const n = toEcho.getManySync(moving, fromEcho.maxsize() - fromEcho.qsize());
-  for (let i = 0; i < n; i++) fromEcho.putSync(moving[i]);
+  const k = toEcho.getManySync(moving, fromEcho.maxsize() - fromEcho.qsize());
+  fromEcho.putManySync(moving, 0, k);
 }, 0);
 
-// sender: await toEcho.put(x = x + 1), forever. putSync() while there is room, then one
-// put() that waits for room: one promise job per batch instead of one per item.
+// sender: await toEcho.put(x = x + 1), forever. Fills the room there is with one putManySync,
+// then one put() that waits for room: one promise job per batch instead of one per item.
+// (Counters are copied to locals in the loops: on Kaluma a variable of the program's top level
+// is looked up by name at each use, a local is not.)
 let x = 0;
+const out = new Array<number>(9);
 function send(): void {
-  while (!toEcho.full()) toEcho.putSync(++x);
-  toEcho.put(++x).then(send);
+  let v = x;
+  const room = toEcho.maxsize() - toEcho.qsize();
+  for (let i = 0; i < room; i++) out[i] = ++v;
+  toEcho.putManySync(out, 0, room);
+  x = ++v;
+  toEcho.put(v).then(send);
 }
 
 // receiver: async for x in fromEcho, one wake-up per batch (ready() + getManySync()).
@@ -48,18 +56,20 @@ const got = new Array<number>(9);
 function receive(): void {
   fromEcho.ready().then(function () {
     const k = fromEcho.getManySync(got);
+    let m = n;
     for (let i = 0; i < k; i++) {
-      n = n + 1;
-      if (got[i] !== n) {
-        console.log('assert failed: received ' + got[i] + ', expected ' + n);
+      m = m + 1;
+      if (got[i] !== m) {
+        console.log('assert failed: received ' + got[i] + ', expected ' + m);
         clearInterval(echoTimer);
         return;
       }
-      if (n % 1000 === 0) {
-        console.log('Received ' + n + ' queue items.');
+      if (m % 1000 === 0) {
+        console.log('Received ' + m + ' queue items.');
         digitalToggle(board.LED);
       }
     }
+    n = m;
     receive();
   });
 }
