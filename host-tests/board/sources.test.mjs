@@ -229,6 +229,36 @@ irq('an item the queue refuses is dropped and counted (dropped(), lastError()); 
   assert.equal(sim.errors, []);
 });
 
+irq('in one collection of 6 records, a record() that throws on the 3rd and an item the queue refuses on the 5th drop those two; the other 4 arrive in order', () => {
+  const sim = board(`
+    var q = new T.ThreadSafeQueue(new Uint8Array(16));
+    var src = new K.InterruptSource(5, q, { events: FALLING, idle: false, pollMs: 20, record: function (e, i) {
+      if (i === 2) throw new Error('no record ' + i);
+      return i === 4 ? 300 : 10 + i;
+    } });
+  `, { 5: pulses([1, 2, 3, 4, 5, 6]) });
+  sim.run(30);
+  assert.is(sim.evaluate('src.recorded()'), 6);
+  assert.is(sim.evaluate('src.delivered()'), 4);
+  assert.is(sim.evaluate('src.dropped()'), 2);
+  assert.is(sim.evaluate('src.lastError().name'), 'RangeError', 'the last drop: 300 in a Uint8Array');
+  assert.equal(json(sim, 'Array.prototype.slice.call((function () { var b = new Uint8Array(8); var n = q.getManySync(b); return b.subarray(0, n); })())'), [10, 11, 13, 15]);
+  assert.equal(sim.errors, []);
+});
+
+irq('a duck-typed target with only putSync() gets one call per record, in order; its QueueFull keeps the rest pending', () => {
+  const sim = board(`
+    var got = [];
+    var target = { putSync: function (x) { if (got.length === 3) { var e = new Error('full'); e.name = 'QueueFull'; throw e; } got.push(x); } };
+    var src = new K.InterruptSource(5, target, { events: CHANGE });
+  `, { 5: pulses([10, 20]) });
+  sim.run(30);
+  assert.equal(json(sim, 'got'), [4, 8, 4], 'falling, rising, falling: CHANGE kinds in order');
+  assert.is(sim.evaluate('src.pending()'), 1, 'the 4th waits for room');
+  assert.is(sim.evaluate('src.dropped()'), 0);
+  assert.is(sim.evaluate('src.recorded()'), sim.evaluate('src.delivered() + src.dropped() + src.pending()'));
+});
+
 irq('detach() with a full queue counts what it could not deliver in dropped(): recorded = delivered + dropped', () => {
   const sim = board(`
     var q = new T.ThreadSafeQueue(new Array(3)); // holds 2

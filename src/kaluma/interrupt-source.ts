@@ -46,8 +46,10 @@ interface State {
   /** What the target offers, looked up once (duck typing: any `set()` or `putSync()` target works). */
   /** The queue target's capacity (`maxsize()`, fixed for a queue's life), or -1 without qsize/maxsize. */
   max: number;
-  /** Items for `putManySync()` (allocated once, up to 64 slots), when the target has it; else null. */
-  batch: any[] | null;
+  /** The batch of items for one put (allocated once, up to 64 slots); unused for an event or flag. */
+  batch: any[];
+  /** The target has `putManySync()` (a library queue); else one `putSync()` per item. */
+  many: boolean;
   closable: boolean;
   waitable: boolean;
   holds: boolean;
@@ -58,6 +60,17 @@ interface State {
   /** Empty ticks, mod 8: the idle check runs every 8th. */
   empty: number;
   onClosed: () => void;
+}
+
+/** putManySync() for a target that has only putSync(): puts until one throws; returns how many went in. */
+function putEach(target: any, items: any[], k: number): number {
+  let i = 0;
+  try {
+    for (; i < k; i++) target.putSync(items[i]);
+  } catch (e) {
+    // the caller learns why from putSync(items[i]) again
+  }
+  return i;
 }
 
 /**
@@ -121,31 +134,43 @@ function makeEngine(s: State): Engine {
     }
     const single = s.single;
     const record = s.record;
+    const batch = s.batch;
+    const cap = batch.length;
     // Room is asked once per collection (one call), not once per item.
     const room = s.max >= 0 ? s.max - target.qsize() : MASK;
     let todo = (end - r) & MASK;
     if (todo > room) todo = room;
     let j = 0; // records handled (delivered or dropped) in this collection
     let bad = 0;
-    const batch = s.batch;
-    if (batch !== null && record === undefined) {
-      // A library queue: the items go in with one putManySync() per batch, not one putSync() per
-      // item (a call costs ~50 µs on Kaluma, the copy inside ~20 µs an item). With one edge
-      // kind the batch array already holds that kind in every slot.
-      const cap = batch.length;
-      while (j < todo) {
-        let k = todo - j;
-        if (k > cap) k = cap;
-        if (single === 0) {
-          for (let b = 0; b < k; b++) {
-            const x = (r + j + b) & MASK;
-            batch[b] = ((((x & 8) === 0 ? lo : hi) >> ((x & 7) << 1)) & 3) << 2;
+    // The items go in a batch at a time: built in `batch` (with one edge kind and no record()
+    // it already holds that kind in every slot), then one putManySync() call, not one putSync()
+    // per item (a call costs ~50 µs on Kaluma, the copy inside ~20 µs an item).
+    while (j < todo) {
+      let k = todo - j;
+      if (k > cap) k = cap;
+      let threw = false;
+      if (single === 0 || record !== undefined) {
+        for (let b = 0; b < k; b++) {
+          const x = (r + j + b) & MASK;
+          const kind = single !== 0 ? single : ((((x & 8) === 0 ? lo : hi) >> ((x & 7) << 1)) & 3) << 2;
+          if (record === undefined) batch[b] = kind;
+          else {
+            try {
+              batch[b] = record(kind, x);
+            } catch (e) {
+              s.lastError = e; // record() threw: this record is dropped after the ones before it go in
+              threw = true;
+              k = b;
+              break;
+            }
           }
         }
-        const p = target.putManySync(batch, 0, k);
-        j += p;
-        if (p === k) continue;
-        // putManySync stops at an item it cannot put: putSync says why (a full queue keeps it).
+      }
+      const p = k === 0 ? 0 : s.many ? target.putManySync(batch, 0, k) : putEach(target, batch, k);
+      j += p;
+      if (p < k) {
+        // It stopped at an item it could not put: putSync() says why. A full queue keeps the
+        // record for the next collection; an item the queue refuses is dropped and counted.
         try {
           target.putSync(batch[p]);
         } catch (e) {
@@ -154,30 +179,11 @@ function makeEngine(s: State): Engine {
           s.lastError = e;
         }
         j++;
+      } else if (threw) {
+        bad++;
+        j++;
       }
-    } else {
-      // Any other target: one putSync per record, and two operations on locals (each costs
-      // ~15-20 µs on Kaluma); the common case, one edge kind and no record(), has its own loop.
-      while (j < todo) {
-        try {
-          if (single !== 0 && record === undefined) {
-            for (; j < todo; j++) target.putSync(single);
-          } else {
-            for (; j < todo; j++) {
-              const x = (r + j) & MASK;
-              const k = single !== 0 ? single : ((((x & 8) === 0 ? lo : hi) >> ((x & 7) << 1)) & 3) << 2;
-              target.putSync(record === undefined ? k : record(k, x));
-            }
-          }
-        } catch (e) {
-          // A full queue (a target without qsize/maxsize): keep the record for the next collection.
-          if (e !== null && typeof e === 'object' && (e as any).name === 'QueueFull') break;
-          // The queue refused this item (or record() threw): drop and count it, keep going.
-          bad++;
-          j++;
-          s.lastError = e;
-        }
-      }
+      if (record !== undefined) for (let b = 0; b < k; b++) batch[b] = void 0; // the queue holds them now
     }
     r = (r + j) & MASK; // release: a record is taken only once the target has it (or refused it)
     s.delivered = (s.delivered + j - bad) & MASK;
@@ -349,11 +355,8 @@ export class InterruptSource<T = number> {
     const self = this;
     const put = kind === PUT;
     const max = put && typeof t.qsize === 'function' && typeof t.maxsize === 'function' ? t.maxsize() : -1;
-    let batch: any[] | null = null;
-    if (max > 0 && typeof t.putManySync === 'function') {
-      batch = new Array(max < 64 ? max : 64);
-      for (let i = 0; i < batch.length; i++) batch[i] = events; // one edge kind: never rewritten
-    }
+    const batch: any[] = new Array(!put ? 0 : max > 0 && max < 64 ? max : 64);
+    for (let i = 0; i < batch.length; i++) batch[i] = events; // one edge kind and no record(): never rewritten
     const e = makeEngine({
       target: t,
       put: put,
@@ -362,6 +365,7 @@ export class InterruptSource<T = number> {
       pollMs: pollMs,
       max: max,
       batch: batch,
+      many: typeof t.putManySync === 'function',
       closable: put && typeof t.closed === 'function',
       waitable: hook,
       holds: put && typeof t.empty === 'function',
