@@ -26,10 +26,6 @@ import { abortedAlready, addWaiter, checkOptions, RESOLVED, resolveWaiter, WaitL
  * evt.clear();
  * ```
  */
-const CLEAR = 0;
-const SET = 1;
-const WAITING = 2;
-
 export class ThreadSafeEvent {
   // Assigned in the constructor, hottest last: JerryScript (Kaluma) has no property lookup cache
   // and finds the most recently created property first.
@@ -45,16 +41,13 @@ export class ThreadSafeEvent {
    * promise; a waiter with a signal or timeout has its own.
    */
   private declare _waiters: WaitList;
-  /**
-   * CLEAR, SET, or WAITING (clear, and waiters may be linked: set lazily, so a cancelled waiter
-   * leaves it until the next set()). One number, so that set() on a set event reads one property.
-   */
-  private declare _state: number;
+  /** Set or not. While it is set nobody waits, so set() on a set event reads only this. */
+  private declare _state: boolean;
 
   constructor() {
     this.onwait = null;
     this._waiters = new WaitList();
-    this._state = CLEAR;
+    this._state = false;
   }
 
   /**
@@ -68,7 +61,7 @@ export class ThreadSafeEvent {
       const aborted = abortedAlready(options);
       if (aborted !== null) return aborted;
     }
-    if (this._state === SET) return RESOLVED;
+    if (this._state) return RESOLVED;
     const own = options !== undefined && (options.signal !== undefined || options.timeout !== undefined);
     let promise: Promise<void>;
     const tail = this._waiters.tail;
@@ -78,15 +71,14 @@ export class ThreadSafeEvent {
       promise = addWaiter(this._waiters, undefined, undefined);
       (this._waiters.tail as any).value = promise;
     }
-    this._state = WAITING;
     if (this.onwait !== null) this.onwait();
     return promise;
   }
 
   /** Sets the event and wakes every current waiter (next microtask); never allocates. */
   set(): void {
-    if (this._state === SET) return; // nothing to record, nobody can be waiting
-    this._state = SET; // record
+    if (this._state) return; // set already: nothing to record, and nobody waits on a set event
+    this._state = true; // record
     const list = this._waiters;
     // wake: each waiter is unlinked before it is resolved, so the head advances
     let w = list.head;
@@ -98,7 +90,7 @@ export class ThreadSafeEvent {
 
   /** Clears the event so that later waits wait; tasks already woken by a `set()` still run. */
   clear(): void {
-    if (this._state === SET) this._state = CLEAR; // WAITING stays: it is clear already
+    this._state = false;
   }
 
   /** True while a task waits (and has not been woken yet). */
@@ -108,6 +100,6 @@ export class ThreadSafeEvent {
 
   /** True between `set()` and `clear()`. */
   isSet(): boolean {
-    return this._state === SET;
+    return this._state;
   }
 }
