@@ -89,7 +89,7 @@ function capture(resolve: Resolve, reject: Reject): void {
   capturedReject = reject;
 }
 
-/** The longest timer delay engines honour (2^31-1 ms); setTimeout fires at once beyond it. */
+/** The longest timer delay engines honour (2^31-1 ms, written out in its message); setTimeout fires at once beyond it. */
 const MAX_TIMEOUT = 2147483647;
 
 /**
@@ -98,32 +98,35 @@ const MAX_TIMEOUT = 2147483647;
  */
 export function checkOptions(options: WaitOptions | undefined, method: string): void {
   if (options === undefined) return;
+  // One throw site for the five cases: each message and each throw is bytecode that stays on the
+  // Kaluma heap for as long as the program runs.
+  let what: string | null = null;
+  let bad: unknown;
+  let range = false;
   if (options === null || typeof options !== 'object') {
-    throw new TypeError(method + ': options must be an object like { signal, timeout }, got ' + describe(options));
-  }
-  const signal = options.signal;
-  if (
-    signal !== undefined &&
-    (signal === null || typeof signal !== 'object' || typeof signal.aborted !== 'boolean' ||
-      typeof signal.addEventListener !== 'function' || typeof signal.removeEventListener !== 'function')
-  ) {
-    throw new TypeError(method + ': options.signal must be an AbortSignal (from an AbortController), got ' + describe(signal));
-  }
-  const timeout = options.timeout;
-  if (timeout !== undefined) {
-    if (typeof timeout !== 'number') {
-      throw new TypeError(method + ': options.timeout must be a number of milliseconds, got ' + describe(timeout));
-    }
-    if (!(timeout >= 0) || timeout === Infinity) {
-      throw new RangeErr(method + ': options.timeout must be a finite number >= 0, got ' + timeout);
-    }
-    if (timeout > MAX_TIMEOUT) {
+    what = 'options must be an object like { signal, timeout }';
+    bad = options;
+  } else {
+    const signal = options.signal;
+    const timeout = options.timeout;
+    if (
+      signal !== undefined &&
+      (signal === null || typeof signal !== 'object' || typeof signal.aborted !== 'boolean' ||
+        typeof signal.addEventListener !== 'function' || typeof signal.removeEventListener !== 'function')
+    ) {
+      what = 'options.signal must be an AbortSignal';
+      bad = signal;
+    } else if (timeout !== undefined) {
+      bad = timeout;
+      if (typeof timeout !== 'number') what = 'options.timeout must be a number of milliseconds';
+      else if (!(timeout >= 0) || timeout === Infinity) what = 'options.timeout must be a finite number >= 0';
       // Node (and browsers) fire a longer setTimeout after 1 ms instead of never
-      throw new RangeErr(method + ': options.timeout must be at most ' + MAX_TIMEOUT + ' ms (about 24.8 days), got ' + timeout);
+      else if (timeout > MAX_TIMEOUT) what = 'options.timeout must be at most 2147483647 ms';
+      range = typeof timeout === 'number';
     }
   }
+  if (what !== null) throw new (range ? RangeErr : TypeError)(method + ': ' + what + ', got ' + describe(bad));
 }
-
 
 /**
  * A promise rejected with AbortError when `options.signal` is already aborted, else null.
