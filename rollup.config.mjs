@@ -3,6 +3,21 @@
 // (Kaluma, Espruino: it sets the global `threadsafe`) and under require() on Node.
 import typescript from '@rollup/plugin-typescript';
 import { dts } from 'rollup-plugin-dts';
+import { dirname, resolve } from 'node:path';
+
+// The shared entry takes the error classes from the core bundle of its own format instead of
+// a copy, so that `e instanceof QueueClosed` holds whichever entry QueueClosed came from.
+const CORE_ERRORS = 'threadsafe:core-errors';
+const ERRORS_TS = resolve('src/errors.ts');
+function coreErrors() {
+  return {
+    name: 'core-errors',
+    resolveId(source, importer) {
+      if (importer === undefined || !source.endsWith('errors')) return null;
+      return resolve(dirname(importer), source) + '.ts' === ERRORS_TS ? { id: CORE_ERRORS, external: true } : null;
+    },
+  };
+}
 
 export default [
   {
@@ -20,15 +35,19 @@ export default [
   },
   // board demo bundles (issue 3) go here
   ...(await import('./board/rollup.board.mjs')).default, // dist/threadsafe-kaluma.*, dist/board/<name>.js
+  ...(await import('./espruino/rollup.espruino.mjs')).default, // dist/espruino/<name>.js (issue 10)
   // shared-memory entry for Node workers (issue 4) goes here
   {
     input: 'src/shared/index.ts', // Node only, ES2020; never part of dist/threadsafe.js
     external: [/^node:/],
     output: [
-      { file: 'dist/shared.mjs', format: 'es' },
-      { file: 'dist/shared.cjs', format: 'cjs' },
+      { file: 'dist/shared.mjs', format: 'es', paths: { [CORE_ERRORS]: './threadsafe.mjs' } },
+      { file: 'dist/shared.cjs', format: 'cjs', paths: { [CORE_ERRORS]: './threadsafe.js' } },
     ],
-    plugins: [typescript({ tsconfig: './src/shared/tsconfig.json', removeComments: true, noEmitOnError: true })],
+    plugins: [
+      coreErrors(),
+      typescript({ tsconfig: './src/shared/tsconfig.json', removeComments: true, noEmitOnError: true }),
+    ],
   },
   { input: 'src/shared/index.ts', external: [/^node:/], output: { file: 'dist/shared.d.ts', format: 'es' }, plugins: [dts()] },
 ];

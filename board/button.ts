@@ -8,12 +8,13 @@
  *   |----------------|------------|---------------------------------------------------|
  *   | GP16 (pin 21)  | GP17       | PWM output: a square wave of HZ (500 Hz), 1000 edges/s |
  *   | GP17 (pin 22)  | GP16       | input; attachInterrupt(CHANGE) via InterruptSource |
- *   | GP25 (LED)     | on board   | follows the level of GP17 at each received edge   |
+ *   | GP25 (LED)     | on board   | follows the level of GP17 at each received batch  |
  * Instead of the jumper, a push button from GP17 to GND works too (the input has a pull-up):
  * each press and release (and each contact bounce) is an edge.
  *
  * The interrupt handler touches only primitive variables (the library builds it); a main-loop
- * timer moves the records into the queue while the consumer waits. Prints once a second:
+ * timer moves the records into the queue, once per loop iteration, and the consumer takes all
+ * that arrived with one wake-up (`ready()` + `getManySync()`). Prints once a second:
  *   1 s: 1000 edges (1000/s), 500 rising, 500 falling, overruns 0
  *   2 s: 2000 edges (1000/s), 1000 rising, 1000 falling, overruns 0
  *   ...
@@ -41,13 +42,28 @@ let total = 0;
 let lastTotal = 0;
 let seconds = 0;
 
+// The consumer takes every edge that has arrived with one wake-up: ready() resolves once the
+// queue holds an item, getManySync() moves them all out in one call. One promise job per batch
+// instead of one per edge, which is what lets it keep up with 1000 edges/s. The loop counts in
+// local variables: on Kaluma a local is a register, while a global (RISING) or a variable of
+// the program's top level is looked up by name on every use.
+const batch = new Array<number>(64);
 function consume(): void {
-  edges.next().then(function (r) {
-    const kind = r.value;
-    if (kind & RISING) rising++;
-    if (kind & FALLING) falling++;
-    total += kind === CHANGE ? 2 : 1;
-    digitalWrite(board.LED, kind === FALLING ? LOW : HIGH);
+  edges.ready().then(function () {
+    const n = edges.getManySync(batch);
+    let r = 0;
+    let f = 0;
+    let kind = 0;
+    for (let i = 0; i < n; i++) {
+      kind = batch[i];
+      if (kind === 8) r++; // RISING
+      else if (kind === 4) f++; // FALLING
+      else { r++; f++; } // CHANGE (12): both latched
+    }
+    rising += r;
+    falling += f;
+    total += r + f;
+    if (n > 0) digitalWrite(board.LED, kind === FALLING ? LOW : HIGH);
     consume();
   });
 }

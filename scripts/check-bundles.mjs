@@ -14,11 +14,11 @@ const require = createRequire(import.meta.url);
 const HELPERS = ['__awaiter', '__generator', '__extends', '__spreadArray', '__asyncValues', '__assign', '__rest',
   '__values', '__read', '__await', '__asyncGenerator', '__makeTemplateObject', '__classPrivateFieldGet'];
 
-/** The board bundles: the library and every demo. */
+/** The board bundles: the library and every demo (Kaluma's and Espruino's). */
 export function boardBundles() {
   const files = ['dist/threadsafe.js', 'dist/threadsafe-kaluma.js'];
-  if (existsSync('dist/board')) {
-    for (const f of readdirSync('dist/board').sort()) if (f.endsWith('.js')) files.push('dist/board/' + f);
+  for (const dir of ['dist/board', 'dist/espruino']) {
+    if (existsSync(dir)) for (const f of readdirSync(dir).sort()) if (f.endsWith('.js')) files.push(dir + '/' + f);
   }
   return files;
 }

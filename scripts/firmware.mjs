@@ -9,7 +9,7 @@
 //   r.code (runner's exit code: 0 ok, 3 crash, 4 --until not seen, 5 harness, 6 uncaught error)
 //   r.lines: [{ ms, text }] (each printed line with the emulated ms it was complete at)
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -56,8 +56,8 @@ function release() {
 /**
  * Runs a program (a file path, or `{ code }`) on the emulated firmware. Options: ms (emulated
  * ms to run, default 2000), until (stop once printed), startOn, wire ('16:17'), pins (array of
- * { atMs, pin, level }), upload ('flash' default, 'ymodem', 'boot'), stats, wallTimeoutS,
- * firmware. Resolves { code, stdout, stderr, lines, stats, crash }; never rejects for a
+ * { atMs, pin, level }), tracePins (pins whose changes come back in `pinLog`), upload
+ * ('flash' default, 'ymodem', 'boot'), wallTimeoutS, firmware, echo (print the output live). Resolves { code, stdout, stderr, lines, stats, crash }; never rejects for a
  * program's failure (the caller asserts), rejects when the firmware is absent.
  */
 export async function runOnFirmware(program, o = {}) {
@@ -75,6 +75,10 @@ export async function runOnFirmware(program, o = {}) {
   if (o.startOn) args.push('--start-on', o.startOn);
   if (o.wire) args.push('--wire', o.wire);
   if (o.wallTimeoutS) args.push('--wall-timeout', String(o.wallTimeoutS));
+  if (o.tracePins) {
+    tmp = tmp || mkdtempSync(join(tmpdir(), 'threadsafe-fw-'));
+    args.push('--trace-pins', o.tracePins.join(','), '--pin-log', join(tmp, 'pin.log'));
+  }
   if (o.pins && o.pins.length) {
     tmp = tmp || mkdtempSync(join(tmpdir(), 'threadsafe-fw-'));
     const pins = join(tmp, 'pins.json');
@@ -100,6 +104,13 @@ export async function runOnFirmware(program, o = {}) {
     res.stats = m ? JSON.parse(m[1]) : null;
     const c = /FIRMWARE CRASH: (.*)/.exec(res.stderr);
     res.crash = c ? c[1] : null;
+    // With tracePins: [{ us, pin, dir, level }] of every change of the traced and driven pins.
+    if (o.tracePins && existsSync(join(tmp, 'pin.log'))) {
+      res.pinLog = readFileSync(join(tmp, 'pin.log'), 'utf8').split('\n').filter(Boolean).map((l) => {
+        const m = /^(-?[\d.]+)us GP(\d+) (\w+) (\d)/.exec(l);
+        return { us: Number(m[1]), pin: Number(m[2]), dir: m[3], level: Number(m[4]) };
+      });
+    }
     return res;
   } finally {
     release();

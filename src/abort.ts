@@ -83,7 +83,7 @@ export class AbortController {
         failed = true;
       }
     }
-    registered.length = 0;
+    registered.splice(0); // not `length = 0`: that throws on Espruino
     if (typeof signal.onabort === 'function') {
       try {
         signal.onabort(event);

@@ -3,8 +3,18 @@
  * effects, so that the Kaluma entry can share them without pulling in the error classes.
  */
 
-/** `RangeError` where the engine has it (Espruino does not), else `TypeError`. */
-export const RangeErr: ErrorConstructor = typeof RangeError === 'function' ? RangeError : TypeError;
+/**
+ * `RangeError` where the engine has it. Espruino has none: there it is a TypeError named (and
+ * printed as) `RangeError`, so `e.name === 'RangeError'` holds on every engine.
+ */
+export const RangeErr: ErrorConstructor =
+  typeof RangeError === 'function'
+    ? RangeError
+    : (function (message: string) {
+        const e: any = new TypeError(message);
+        e.name = e.type = 'RangeError'; // Espruino prints an error's `type`; its `name` is undefined
+        return e;
+      } as any);
 
 /** A short, allocation-light description of a bad argument for error messages. */
 export function describe(value: unknown): string {

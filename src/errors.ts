@@ -32,6 +32,16 @@ export interface FlagInUse extends Error {}
 /** V8's `Error.captureStackTrace` (Node); absent on Kaluma and Espruino. */
 const captureStackTrace: ((target: object, constructorOpt?: Function) => void) | undefined = (Error as any).captureStackTrace;
 
+/**
+ * The prototype every class below inherits: `Error.prototype` and a toString giving
+ * "QueueFull: message" (Espruino prints an object not made by `Error` as [object Object]
+ * unless it has its own toString). One for all classes: a property costs heap on Kaluma.
+ */
+const base = Object.create(Error.prototype);
+base.toString = function (this: Error): string {
+  return this.name + ': ' + this.message;
+};
+
 function defineError<E extends Error>(name: string): ErrorClass<E> {
   // A named function per class so that `instanceof` tells them apart.
   function ThreadSafeError(this: any, message?: string): any {
@@ -47,7 +57,7 @@ function defineError<E extends Error>(name: string): ErrorClass<E> {
       if (probe.stack !== undefined) self.stack = probe.stack;
     }
   }
-  ThreadSafeError.prototype = Object.create(Error.prototype);
+  ThreadSafeError.prototype = Object.create(base);
   ThreadSafeError.prototype.constructor = ThreadSafeError;
   ThreadSafeError.prototype.name = name;
   return ThreadSafeError as any;

@@ -32,7 +32,8 @@ export class ThreadSafeEvent {
   /**
    * Called synchronously whenever a task begins to wait (a `wait()` that does not finish at
    * once); null by default. One listener: the Kaluma InterruptSource uses it to collect edges
-   * only while someone waits. Do not wait on the event from inside it.
+   * only while someone waits. Do not wait on the event from inside it. If it throws, the wait
+   * throws that error and leaves nothing registered (unless the hook settled it: that stands).
    */
   declare onwait: (() => void) | null;
   /**
@@ -61,17 +62,19 @@ export class ThreadSafeEvent {
       const aborted = abortedAlready(options);
       if (aborted !== null) return aborted;
     }
-    if (this._state) return RESOLVED;
+    if (this._state) return RESOLVED; // (an onwait hook that set()s the event finds it clear and wakes the new waiter)
     const own = options !== undefined && (options.signal !== undefined || options.timeout !== undefined);
     let promise: Promise<void>;
-    const tail = this._waiters.tail;
-    if (own) promise = addWaiter(this._waiters, undefined, options);
-    else if (tail !== null && tail.value !== undefined) promise = tail.value; // join the shared waiter
-    else {
-      promise = addWaiter(this._waiters, undefined, undefined);
-      (this._waiters.tail as any).value = promise;
+    const list = this._waiters;
+    const tail = list.tail;
+    if (own) promise = addWaiter(list, undefined, options, this.onwait);
+    else if (tail !== null && tail.value !== undefined) {
+      promise = tail.value; // join the shared waiter: a throwing onwait registered nothing new
+      if (this.onwait !== null) this.onwait();
+    } else {
+      promise = addWaiter(list, undefined, undefined, this.onwait);
+      if (list.tail !== null) list.tail.value = promise; // null if onwait set the event already
     }
-    if (this.onwait !== null) this.onwait();
     return promise;
   }
 

@@ -30,7 +30,8 @@ export class ThreadSafeFlag {
   /**
    * Called synchronously whenever a task begins to wait (a `wait()` that does not finish at
    * once); null by default. One listener: the Kaluma InterruptSource uses it to collect edges
-   * only while someone waits. Do not wait on the flag from inside it.
+   * only while someone waits. Do not wait on the flag from inside it. If it throws, the wait
+   * throws that error and leaves nothing registered (unless the hook settled it: that stands).
    */
   declare onwait: (() => void) | null;
   /** Ends `_waking`: made once per flag, the first reaction of every wait that had to wait. */
@@ -71,10 +72,9 @@ export class ThreadSafeFlag {
       this._state = false;
       return RESOLVED;
     }
-    const promise = addWaiter(this._waiters, undefined, options);
+    const promise = addWaiter(this._waiters, undefined, options, this.onwait);
     // Registered before the caller's own reaction, so it runs just before the woken task resumes.
     promise.then(this._resumed, ignore); // only a set() wake-up counted in _waking
-    if (this.onwait !== null) this.onwait();
     return promise;
   }
 

@@ -49,7 +49,7 @@ const PUTTERS = 8;
  * - `close()`: later puts throw `QueueClosed`, pending puts reject with it, the consumer drains
  *   what is left and then `for await` ends (`get()` rejects with `QueueClosed`).
  * - A TypedArray buffer rejects what it cannot hold faithfully: a non-number (TypeError),
- *   NaN, a fraction in an integer array, or a value out of range (RangeError).
+ *   NaN, a fraction or -0 in an integer array, or a value out of range (RangeError).
  * - On Kaluma an `attachInterrupt` handler must not call `putSync()` (it may touch only
  *   primitives): use the library's interrupt sources, which record edges in primitives and
  *   feed the queue on the main loop. Main-loop callbacks (`setWatch`, timers) may call it.
@@ -68,7 +68,8 @@ export class ThreadSafeQueue<T> implements AsyncIterator<T> {
   /**
    * Called synchronously whenever the consumer begins to wait (a `get()`/`next()`/`ready()` on an
    * empty queue); null by default. One listener: the Kaluma InterruptSource uses it to collect
-   * edges only while someone waits. Do not wait on the queue from inside it.
+   * edges only while someone waits. Do not wait on the queue from inside it. If it throws, the
+   * wait throws that error and leaves nothing registered (unless the hook settled it: that stands).
    */
   declare onwait: (() => void) | null;
   /** Waiting consumers (get, next, ready), oldest first; only while the ring is empty. */
@@ -325,10 +326,8 @@ export class ThreadSafeQueue<T> implements AsyncIterator<T> {
 
   /** Adds a consumer waiter (the ring is empty and the queue open), then tells `onwait`. */
   private _wait(mode: number, options: WaitOptions | undefined): Promise<any> {
-    const promise = addWaiter(this._g, mode, options);
-    this._x |= GETTERS;
-    if (this.onwait !== null) this.onwait();
-    return promise;
+    this._x |= GETTERS; // before the onwait hook, which may put an item (a stale bit is cleared lazily)
+    return addWaiter(this._g, mode, options, this.onwait);
   }
 
   /**
@@ -382,9 +381,10 @@ export class ThreadSafeQueue<T> implements AsyncIterator<T> {
       throw new TypeError(method + ': item must be a ' + kind + ' for ' + typedName(buf) + ' buffer, got ' + describe(item));
     }
     buf[wi] = item;
-    if (buf[wi] !== item) {
+    // -0 === 0: the reciprocals (-Infinity, Infinity) tell an integer array's +0 from a -0 item
+    if (buf[wi] !== item || (item === 0 && 1 / buf[wi] !== 1 / item)) {
       const stored = buf[wi];
-      throw new RangeErr(method + ': item ' + String(item) + ' cannot be stored faithfully in ' + typedName(buf) + ' (it would become ' + String(stored) + ')');
+      throw new RangeErr(method + ': item ' + (item === 0 ? '-0' : String(item)) + ' cannot be stored faithfully in ' + typedName(buf) + ' (it would become ' + String(stored) + ')');
     }
   }
 }
@@ -401,11 +401,13 @@ export interface ThreadSafeQueue<T> {
   [Symbol.asyncIterator](): ThreadSafeQueue<T>;
 }
 
-function isTypedArray(buf: unknown): boolean {
-  return (
-    typeof ArrayBuffer === 'function' && typeof ArrayBuffer.isView === 'function' && ArrayBuffer.isView(buf) &&
-    !(typeof DataView === 'function' && buf instanceof DataView)
-  );
+/**
+ * True for a TypedArray on every engine (Espruino has no `ArrayBuffer.isView`, and its
+ * TypedArrays have no `constructor.name`): it has a numeric `byteOffset` and `length`, which a
+ * DataView (no `length`) and an Array (no `byteOffset`) have not.
+ */
+function isTypedArray(buf: any): boolean {
+  return buf != null && typeof buf.byteOffset === 'number' && typeof buf.length === 'number';
 }
 
 /** "an Int16Array", "a Uint8Array": the buffer's type with its article, for error messages. */

@@ -144,10 +144,12 @@ export function abortedAlready(options: WaitOptions | undefined): Promise<never>
 /**
  * Adds a waiter at the tail of `list` and returns its promise. Options must have been
  * checked with `checkOptions`, and an already-aborted signal with `abortedAlready` (every
- * waiting method does both first). Allocates the promise and one Waiter (and a timer closure
- * when `timeout` is given).
+ * waiting method does both first). Then calls `hook` (the primitive's `onwait`), if any: if it
+ * throws while the waiter still waits, the waiter is unlinked and the error rethrown, so the
+ * failed wait leaves nothing registered; if the hook settled it (put an item, set the flag),
+ * that stands. Allocates the promise and one Waiter (and a timer closure with `timeout`).
  */
-export function addWaiter(list: WaitList, value: any, options: WaitOptions | undefined): Promise<any> {
+export function addWaiter(list: WaitList, value: any, options: WaitOptions | undefined, hook?: (() => void) | null): Promise<any> {
   const promise = new Promise<any>(capture);
   const tail = list.tail;
   const w: Waiter = { list: list, prev: tail, next: null, value: value, resolve: capturedResolve, reject: capturedReject };
@@ -168,6 +170,13 @@ export function addWaiter(list: WaitList, value: any, options: WaitOptions | und
       w.timer = setTimeout(function () {
         expire(w);
       }, timeout);
+    }
+  }
+  if (hook != null) {
+    try {
+      hook();
+    } catch (e) {
+      if (unlink(w)) throw e; // still waiting: undo the wait (an orphan would take the next item)
     }
   }
   return promise;

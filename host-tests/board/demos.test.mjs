@@ -24,9 +24,17 @@ event('four waiters per round, one cancelled after 100 ms in rotation, then "Cle
 event('the event fires on the 1000 ms timer and each cancellation comes 100 ms after its round began', () => {
   const { sim } = runDemo('event', { seconds: 3.5 });
   const times = (re) => sim.output.filter((o) => re.test(o.line)).map((o) => o.t);
-  // Kaluma fires a timer at the first iteration whose ms clock is past its due time.
-  assert.equal(times(/^Cleared event$/), [1001, 2001, 3001]);
-  assert.equal(times(/cancelled$/), [101, 1102, 2102, 3102]);
+  // Kaluma fires a timer at the first iteration whose ms clock is past its due time; the round's
+  // own work (wake-ups, prints: a few ms on the calibrated model) comes on top.
+  const cleared = times(/^Cleared event$/);
+  assert.is(cleared.length, 3);
+  cleared.forEach((t, i) => assert.ok(t > 1000 * (i + 1) && t <= 1000 * (i + 1) + 5, `Cleared event at ${t} ms`));
+  const cancelled = times(/cancelled$/);
+  assert.is(cancelled.length, 4);
+  cancelled.forEach((t, i) => {
+    const began = i === 0 ? 0 : cleared[i - 1];
+    assert.ok(t - began > 100 && t - began <= 110, `cancellation ${i + 1} at ${t} ms, its round began at ${began} ms`);
+  });
 });
 
 event.run();
@@ -34,9 +42,10 @@ event.run();
 const echo = suite('demo echo (seed §2.2.3)');
 
 echo('consecutive integers come back in order (x == n) and a line is printed every 1000 items', () => {
-  const { sim } = runDemo('echo', { seconds: 5.5 });
+  // A few hundred items/s on the calibrated model (as on the firmware): 7 s give 2 lines or more.
+  const { sim } = runDemo('echo', { seconds: 7 });
   const lines = sim.lines();
-  assert.ok(lines.length >= 4, lines.join('\n'));
+  assert.ok(lines.length >= 2, lines.join('\n'));
   lines.forEach((line, i) => assert.is(line, `Received ${(i + 1) * 1000} queue items.`));
   const sent = sim.evaluate('echo.sent()');
   const received = sim.evaluate('echo.received()');
@@ -50,23 +59,28 @@ echo.run();
 const button = suite('demo button (InterruptSource → ThreadSafeQueue)');
 const LINE = /^(\d+) s: (\d+) edges \((\d+)\/s\), (\d+) rising, (\d+) falling, overruns (\d+)$/;
 
-button('with GP16 (PWM 500 Hz) wired to GP17, every edge arrives: 1000 edges/s, no overrun', () => {
+// How many of the 1000 edges/s arrive is a figure of the cost model, held against the firmware
+// by host-tests/firmware/sim-calibration.test.mjs (the demo's goal, 1000/s with no overrun, is
+// asserted on the firmware by host-tests/firmware/demos.test.mjs); here: the accounting.
+button('with GP16 (PWM 500 Hz) wired to GP17 (1000 edges/s), a line every second, and every edge is delivered, pending or counted as an overrun', () => {
   const { sim } = runDemo('button', { seconds: 5.5 });
   const lines = sim.lines();
   assert.is(lines.length, 5, lines.join('\n'));
+  let before = 0;
   lines.forEach((line, i) => {
     const m = LINE.exec(line);
     assert.ok(m, line);
-    const [, s, total, rate, rising, falling, overruns] = m.map(Number);
+    const [, s, total, rate, rising, falling] = m.map(Number);
     assert.is(s, i + 1);
-    assert.ok(Math.abs(total - 1000 * s) <= 1, line);
-    assert.ok(Math.abs(rate - 1000) <= 1, line);
+    assert.ok(total > before && total <= 1000 * s + 1, line);
+    assert.is(rate, total - before, line);
     assert.ok(Math.abs(rising - falling) <= 1 && rising + falling === total, line);
-    assert.is(overruns, 0, line);
+    before = total;
   });
-  const delivered = sim.evaluate('source.delivered()');
-  assert.is(sim.evaluate('source.recorded()'), sim.edgesOn(17));
-  assert.ok(sim.edgesOn(17) - delivered <= 16, 'at most the ring is still pending');
+  const recorded = sim.evaluate('source.recorded()');
+  const overruns = sim.evaluate('source.overruns()');
+  assert.is(recorded + overruns, sim.edgesOn(17), 'each edge recorded or counted as an overrun (CHANGE: one interrupt per edge)');
+  assert.ok(recorded - sim.evaluate('source.delivered()') <= 16, 'at most the ring is still pending');
   assert.equal(sim.errors, []);
 });
 
@@ -79,16 +93,17 @@ button('with a bouncy push button on GP17, every bounce is an edge and the count
   assert.is(sim.edgesOn(17) % 14, 0, 'each press and release: 3 bounces (6 edges) + the final edge');
 });
 
-button('driven at 80,000 edges/s, beyond what the source sustains, the overruns are counted and printed, never silent', () => {
+button('driven at 4,000 edges/s, beyond what the source sustains, the overruns are counted and printed, never silent', () => {
   const { sim } = runDemo('button', { seconds: 0.5, input: 'none' });
   // input 'none' leaves GP17 unwired (held high by its pull-up); drive it here instead.
   assert.is(sim.stats.irqCalls, 0);
-  sim.drive(17, squareWave(40000, { startUs: sim.now }));
+  // (At 80,000 edges/s the handlers alone would take all the CPU, on the board as here.)
+  sim.drive(17, squareWave(2000, { startUs: sim.now }));
   sim.run(2000);
   const m = LINE.exec(sim.lines().at(-1));
   assert.ok(m, sim.lines().join('\n'));
   const overruns = sim.evaluate('source.overruns()');
-  assert.ok(overruns > 0, 'overruns expected at 80,000 edges/s');
+  assert.ok(overruns > 0, 'overruns expected at 4,000 edges/s');
   assert.is(Number(m[6]) <= overruns && Number(m[6]) > 0, true, 'the printed overruns');
   // every interrupt call either recorded its edge(s) or counted an overrun
   assert.is(sim.evaluate('source.recorded()') + overruns, sim.stats.irqCalls);

@@ -11,16 +11,29 @@
 //   finds data) is reported as starving the loop, as it would hang the board.
 // - attachInterrupt handlers run between loop steps and between the callbacks of a step, at the
 //   virtual time of the edge plus the interrupt latency; edges on a pin that arrive before its
-//   handler runs latch into one call (events 12 = both). Each handler call steals `isrUs` of CPU.
+//   handler runs latch into one call (events 12 = both). Each handler call steals its CPU time.
 // - Virtual pins: outputs (digitalWrite, analogWrite PWM), inputs driven by the simulation
 //   (square waves, button patterns with bounce) or wired to an output pin.
-// - Costs (model parameters, not measurements): an idle loop iteration `loopUs`, each timer or
-//   watch callback `callbackUs`, entering the job drain of a busy iteration `drainUs`, each
-//   promise job `jobUs` (jobs are counted with a promise hook while the queue drains). Idle stretches are
-//   skipped in whole iterations, so a pulse shorter than an iteration can fall between two
-//   watch polls and be missed, as on the board.
-// Not modelled: top-level timers firing early, memory limits, the REPL/terminal, modules.
+// - Costs, fitted from generic microbenchmarks run on the real firmware (calibrate.mjs; no
+//   figure of the library is fitted): the JavaScript itself, counted deterministically by
+//   rewriting the loaded source (cost.mjs: operators, loop iterations, variables that are not
+//   registers, property accesses, calls, allocations, promises, each at its measured unit cost),
+//   plus what the engine does around it: an idle loop iteration `loopUs`, calling each timer or
+//   watch callback `callbackUs`, running each promise job `jobUs` (jobs are counted with a
+//   promise hook while the queue drains), entering an interrupt handler `isrUs`. The clock moves
+//   on by these costs after each callback, job and handler (and when the program reads micros()
+//   or millis()), never by Node's wall time: a run is deterministic. Idle stretches are skipped
+//   in whole iterations, so a pulse shorter than an iteration can fall between two watch polls
+//   and be missed, as on the board. `countJs: false` charges the fixed costs only.
+// Not modelled: top-level timers firing early, memory limits, the REPL/terminal, modules,
+// parsing time, the collector (its average cost is in the allocation and promise prices; on
+// the board it comes in lumps, so single figures vary by ±10-30 % between runs).
+// How true it is: host-tests/firmware/sim-calibration.test.mjs holds five scenarios within 2×
+// of the firmware (they came out within 0.95-1.5× when calibrated).
 import vm from 'node:vm';
+import { instrument, UNIT_COSTS } from './cost.mjs';
+
+export { UNIT_COSTS };
 
 // Counts promise jobs (reactions) while a simulated board drains its queue, to charge each its
 // CPU time: the context's own Promise.prototype.then wraps both reactions with a counter
@@ -43,13 +56,20 @@ export const CONSTANTS = {
   LOW_LEVEL: 1, HIGH_LEVEL: 2, FALLING: 4, RISING: 8, CHANGE: 12,
 };
 
+// The engine's own costs in µs, measured on the firmware by calibrate.mjs (emulated RP2040 at
+// 125 MHz, Kaluma 1.2.1); the JavaScript a callback runs is charged on top (cost.mjs).
 export const DEFAULTS = {
-  loopUs: 100, // one idle main-loop iteration
-  callbackUs: 50, // one timer or watch callback
-  drainUs: 20, // entering the job drain of an iteration that ran callbacks
-  jobUs: 30, // one promise job (a reaction: a `then` callback or an `await` resuming)
+  loopUs: 12.5, // one main-loop iteration, its timer and watch checks and its (empty) job drain
+  callbackUs: 25, // calling one timer or watch callback
+  drainUs: 0, // entering the job drain of an iteration that ran callbacks (part of loopUs)
+  jobUs: 118, // running one promise job (a reaction: calling a `then` callback)
   irqLatencyUs: 29, // edge -> first line of the handler (platform facts)
-  isrUs: 30, // CPU time of one handler call
+  isrUs: 0, // entering and leaving one interrupt handler beyond its body (measured: nothing more)
+  countJs: true, // charge the JavaScript inside callbacks, jobs and handlers (cost.mjs)
+  costs: UNIT_COSTS, // unit costs of that JavaScript
+  // Charge the top-level code of load() (the library's own setup takes ms on the board); false
+  // keeps the clock at 0 through the loads, for tests that place edges at times from the start.
+  chargeLoad: true,
   // Wall ms allowed to drain one iteration's jobs before the loop is reported as starved; 0 = no
   // limit (a drain with a limit costs ~250 µs of wall time instead of ~4 µs: a watchdog thread).
   drainTimeoutMs: 0,
@@ -111,6 +131,8 @@ export class KalumaSim {
     this.inIsr = false;
     this.isrViolations = []; // names of globals an interrupt handler called
     this.signals = []; // { pin, gen, next }
+    this.traced = new Set(); // pins whose changes go to pinLog (trace())
+    this.pinLog = []; // { us, pin, level }
     this.nextId = 1;
     this.isrBusyUntil = 0;
     this.endUs = Infinity;
@@ -119,6 +141,8 @@ export class KalumaSim {
     this.context = vm.createContext(this._globals(), { microtaskMode: 'afterEvaluate' });
     this.context.global = this.context;
     this._jobsRun = vm.runInContext(COUNT_JOBS, this.context);
+    // µs of JavaScript run since the last call (a script-scope `let`: no global object property).
+    this._take = vm.runInContext('let __kc = 0; (function () { var us = __kc; __kc = 0; return us; })', this.context);
     this._drainScript = new vm.Script('0');
   }
 
@@ -127,16 +151,36 @@ export class KalumaSim {
   /** Runs `source` as Kaluma runs a program: one strict-mode script; its jobs drain after it. */
   load(source, filename = 'program.js') {
     try {
-      new vm.Script(source, { filename }).runInContext(this.context, { timeout: this.opt.drainTimeoutMs || 10000 });
+      const code = this.opt.countJs ? instrument(source, this.opt.costs) : source;
+      new vm.Script(code, { filename }).runInContext(this.context, { timeout: this.opt.drainTimeoutMs || 10000 });
     } catch (e) {
       this._uncaught(e);
+    }
+    if (this.opt.chargeLoad) this._charge(); // the top-level code and its jobs ran before the loop starts
+    else {
+      this._take();
+      this._jobsRun();
     }
     return this;
   }
 
   /** Evaluates an expression in the program's global scope (for tests). */
   evaluate(code) {
-    return vm.runInContext(code, this.context, { timeout: this.opt.drainTimeoutMs || 10000 });
+    try {
+      return vm.runInContext(code, this.context, { timeout: this.opt.drainTimeoutMs || 10000 });
+    } finally {
+      this._take(); // a test's look at the state costs the board nothing
+      this._jobsRun();
+    }
+  }
+
+  /** Moves the clock on by the JavaScript and the promise jobs run since the last charge. */
+  _charge() {
+    if (this.inIsr) return; // a handler's own work is charged when it returns
+    const us = this._take();
+    const jobs = this._jobsRun();
+    this.stats.jobs += jobs;
+    this.now += us + jobs * this.opt.jobUs; // the jobs ran on the main loop, one after another
   }
 
   /** The printed lines, without times. */
@@ -195,6 +239,12 @@ export class KalumaSim {
     return this;
   }
 
+  /** Logs every level change of these pins from now on in `pinLog`: [{ us, pin, level }]. */
+  trace(...pins) {
+    for (const p of pins.flat()) this.traced.add(p);
+    return this;
+  }
+
   /** Edges seen on `pin` so far. */
   edgesOn(pin) {
     return this._pin(pin).edges;
@@ -206,6 +256,7 @@ export class KalumaSim {
     if (pin.level === level) return;
     pin.level = level;
     pin.edges++;
+    if (this.traced.has(p)) this.pinLog.push({ us: t, pin: p, level });
     this.stats.edges++;
     const irq = this.irq.get(p);
     if (irq && this.irqEnabled) {
@@ -254,8 +305,7 @@ export class KalumaSim {
         irq.latched = 0;
         irq.serviceAt = null;
         this.stats.irqCalls++;
-        this.isrBusyUntil = tSvc + this.opt.isrUs;
-        this.now += this.opt.isrUs; // the main loop is preempted
+        const pending = this._take(); // the main loop's work so far, charged after the handler
         this.isrRan = true; // a handler that breaks the rule could have queued jobs
         this.inIsr = true;
         try {
@@ -265,6 +315,9 @@ export class KalumaSim {
         } finally {
           this.inIsr = false;
         }
+        const isr = this.opt.isrUs + this._take();
+        this.isrBusyUntil = tSvc + isr;
+        this.now += isr + pending; // the main loop is preempted
       }
     }
   }
@@ -290,6 +343,7 @@ export class KalumaSim {
       this._uncaught(e);
       if (onThrow) onThrow();
     }
+    this._charge();
     this.now += this.opt.callbackUs;
   }
 
@@ -304,9 +358,7 @@ export class KalumaSim {
       }
       this._uncaught(e);
     }
-    const jobsRun = this._jobsRun();
-    this.stats.jobs += jobsRun;
-    this.now += jobsRun * this.opt.jobUs; // the jobs ran on the main loop, one after another
+    this._charge();
   }
 
   /** One main-loop iteration. */
@@ -419,9 +471,11 @@ export class KalumaSim {
       },
       digitalWrite(p, value) {
         num(value, 'value');
+        sim._charge(); // the level changes once the work before it is done
         for (const q of pins(p)) sim._setLevel(q, value ? 1 : 0, sim.now);
       },
       digitalToggle(p) {
+        sim._charge();
         for (const q of pins(p)) sim._setLevel(q, sim._pin(q).level ? 0 : 1, sim.now);
       },
       analogWrite(p, value = 0.5, frequency = 490) {
@@ -461,15 +515,26 @@ export class KalumaSim {
       clearTimeout: clearTimer,
       clearInterval: clearTimer,
       delay(ms = 0) {
+        sim._charge();
         sim.now += num(ms, 'msec') * 1000;
         sim._interrupts();
       },
       delayMicroseconds(us = 0) {
+        sim._charge();
         sim.now += num(us, 'usec');
         sim._interrupts();
       },
-      millis: () => sim.millis(),
-      micros: () => Math.floor(sim.now),
+      // Reading the clock charges the work done so far and lets due interrupts preempt it.
+      millis: () => {
+        sim._charge();
+        sim._interrupts();
+        return sim.millis();
+      },
+      micros: () => {
+        sim._charge();
+        sim._interrupts();
+        return Math.floor(sim.now);
+      },
       print: (...values) => sim._print(values),
       console: { log: (...values) => sim._print(values), error: (...values) => sim._print(values) },
       require(name) {

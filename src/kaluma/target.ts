@@ -84,10 +84,14 @@ export function checkRecord(record: unknown, what: string): void {
   }
 }
 
-/** Checks a pin number (a GPIO: integer 0..29 on the RP2040, any integer >= 0 accepted). */
+/**
+ * Checks a pin number: a GPIO of the RP2040, an integer 0..29. Checked here because Kaluma 1.2.1
+ * does not: attachInterrupt(30) and (255) return without an error, attachInterrupt(40) hangs the
+ * firmware (measured in ../shared/kaluma-emu), and setWatch(40) is accepted.
+ */
 export function checkPin(pin: unknown, what: string): void {
-  if (typeof pin !== 'number' || !(pin >= 0) || Math.floor(pin) !== pin || pin > 255) {
-    throw new TypeError(what + ': pin must be a GPIO number (an integer 0..255), got ' + describe(pin));
+  if (typeof pin !== 'number' || !(pin >= 0) || Math.floor(pin) !== pin || pin > 29) {
+    throw new TypeError(what + ': pin must be a GPIO number (an integer 0..29), got ' + describe(pin));
   }
 }
 
@@ -98,10 +102,13 @@ export function checkEdges(events: unknown, what: string): void {
   }
 }
 
-/** Checks a number of milliseconds (finite, >= 0). */
+/**
+ * Checks a number of milliseconds: 0 … 2147483647, the longest delay timers honour (Node
+ * fires a longer interval every 1 ms), as the core's `timeout` option.
+ */
 export function checkMs(ms: unknown, name: string, what: string): void {
   if (typeof ms !== 'number') throw new TypeError(what + ': ' + name + ' must be a number of milliseconds, got ' + describe(ms));
-  if (!(ms >= 0) || ms === Infinity) {
-    throw new RangeErr(what + ': ' + name + ' must be a finite number >= 0, got ' + ms);
+  if (!(ms >= 0 && ms <= 2147483647)) {
+    throw new RangeErr(what + ': ' + name + ' must be a number of ms from 0 to 2147483647 (about 24.8 days), got ' + ms);
   }
 }

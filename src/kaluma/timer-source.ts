@@ -37,7 +37,7 @@ export class TimerSource<T = number> {
   private _lastError: unknown = undefined;
   private _cb: () => void;
 
-  /** Starts at once; throws TypeError naming a bad target, periodMs or record, RangeError for a negative period. */
+  /** Starts at once; throws TypeError naming a bad target, periodMs or record, RangeError for a period below 0 or above 2147483647 ms. */
   constructor(target: Target<T>, periodMs: number, options?: TimerSourceOptions<T>) {
     const what = 'TimerSource';
     const kind = kindOf(target, what);

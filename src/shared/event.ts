@@ -107,7 +107,10 @@ export class ThreadSafeEvent {
       const v = Atomics.load(w, W_SETS);
       if ((v & 1) !== 0) return; // set, perhaps just before a close()
       if (closed) throw new ClosedError('ThreadSafeEvent.waitSync: the event is closed');
-      if ((v & ~1) !== seen) return; // set and cleared since we looked: the set rang us
+      if ((v & ~1) !== seen) {
+        if (Atomics.load(w, W_CLOSED) !== 0) continue; // a close() between the two loads moved the count: see _serve
+        return; // set and cleared since we looked: the set rang us
+      }
       if (!sleepWhile(w, W_SETS, v, deadline)) throw new TimeoutError('ThreadSafeEvent.waitSync: not set within ' + timeout + ' ms');
     }
   }
@@ -143,8 +146,16 @@ export class ThreadSafeEvent {
   private _serve(): void {
     const w = this._w;
     this._armed = false;
-    const closed = Atomics.load(w, W_CLOSED) !== 0; // CLOSED before SETS, as in wait()
-    const v = Atomics.load(w, W_SETS);
+    let closed: boolean;
+    let v: number;
+    do {
+      closed = Atomics.load(w, W_CLOSED) !== 0; // CLOSED before SETS, as in wait()
+      v = Atomics.load(w, W_SETS);
+      // Two loads: a close() between them moves the count (it rings SETS) while CLOSED was read
+      // as 0, and the moved count would pass for a set. CLOSED is set once and never cleared:
+      // if it changed, look again; then CLOSED is read first, so a set() made before that
+      // close() is seen (bit 0), else every waiter gets ClosedError.
+    } while (!closed && (v & 1) === 0 && Atomics.load(w, W_CLOSED) !== 0);
     const set = (v & 1) !== 0; // a set made before close() is still delivered
     let x = this._waiters.head;
     while (x !== null) {

@@ -1,8 +1,10 @@
 /**
  * ThreadSafeFlag over a SharedArrayBuffer: one waiter (any thread), any thread sets.
  */
-import { FlagInUse, TimeoutError } from '../errors';
-import { abortedAlready, addWaiter, checkOptions, RESOLVED, rejectWaiter, resolveWaiter, WaitList, WaitOptions } from '../waiters';
+import { AbortError, FlagInUse, TimeoutError } from '../errors';
+import {
+  abortedAlready, AbortSignalLike, addWaiter, checkOptions, RESOLVED, rejectWaiter, resolveWaiter, WaitList, WaitOptions,
+} from '../waiters';
 import { ClosedError } from './errors';
 import {
   blockDeadline, consumeSet, holdUntilSettled, KIND_FLAG, openHandle, raiseSets, ringSets, sleepWhile, W_CLOSED, whenChanged, writeHeader,
@@ -34,8 +36,11 @@ const FLAG_BYTES = 64;
  * stores and the next wait took that set's late bell for a new set (one set, two wake-ups).
  *
  * - Two sets before a wait wake it once (a bit, not a counter).
+ * - The claim ends with the wait, synchronously: a wait begun right after an abort or a
+ *   timeout (same turn, or on another thread) is not refused with `FlagInUse`.
  * - `close()` (either thread, or `watchWorker` on worker exit) makes waits fail with `ClosedError`,
- *   once a set made before it has been consumed.
+ *   once a set made before it has been consumed. A closed flag ignores the claim (a worker that
+ *   died inside `waitSync()` never released its own): the set is delivered to one wait.
  * - `waitSync(timeout?)` blocks a worker; the main thread gets a TypeError.
  *
  * ```js
@@ -49,7 +54,11 @@ export class ThreadSafeFlag {
   private _waiters!: WaitList;
   private _armed!: boolean;
   private _onBell!: () => void;
-  private _unclaim!: () => void;
+  /** The pending async wait's signal and timer: handled here, not by addWaiter, so that the claim goes in the same step. */
+  private _signal!: AbortSignalLike | null;
+  private _timer!: ReturnType<typeof setTimeout> | undefined;
+  private _onAbort!: { handleEvent(): void };
+  private _onTimeout!: () => void;
 
   /** A new, clear flag. Allocates one 64-byte SharedArrayBuffer. */
   constructor() {
@@ -70,7 +79,13 @@ export class ThreadSafeFlag {
     this._waiters = new WaitList();
     this._armed = false;
     this._onBell = () => this._serve();
-    this._unclaim = () => Atomics.store(w, W_WAITER, 0);
+    this._signal = null;
+    this._timer = undefined;
+    this._onAbort = { handleEvent: () => this._cancel(null) };
+    this._onTimeout = () => {
+      this._timer = undefined; // fired: nothing to clear
+      this._cancel(new TimeoutError('the wait timed out'));
+    };
   }
 
   /** The handle to post to another thread: `{ kind, buffer }`. */
@@ -88,22 +103,29 @@ export class ThreadSafeFlag {
     const aborted = abortedAlready(options); // an aborted wait consumes, takes and puts nothing
     if (aborted !== null) return aborted;
     const w = this._w;
-    if (closedAndEmpty(w)) return Promise.reject(new ClosedError('ThreadSafeFlag.wait: the flag is closed'));
+    if (Atomics.load(w, W_CLOSED) !== 0) {
+      // Closed: no claim needed (see closedWait); a set made before the close goes to one wait.
+      return consumeSet(w, W_SETS) ? RESOLVED : Promise.reject(new ClosedError('ThreadSafeFlag.wait: the flag is closed'));
+    }
     if (Atomics.compareExchange(w, W_WAITER, 0, 1) !== 0) {
       return Promise.reject(new FlagInUse('ThreadSafeFlag.wait: another task or thread is already waiting on this flag (use ThreadSafeEvent for several waiters)'));
     }
-    // A set made before close() is still delivered; only then does a closed flag fail.
-    if (consumeSet(w, W_SETS)) {
+    // The first look: consumes a set (one made before a close() too), or finds the flag
+    // closed; else `seen` is the count of sets so far, and a later set moves it.
+    const seen = step(w, Atomics.load(w, W_SETS) & ~1);
+    if (seen === RUNG || seen === CLOSED) {
       Atomics.store(w, W_WAITER, 0);
-      return RESOLVED;
+      return seen === RUNG ? RESOLVED : Promise.reject(new ClosedError('ThreadSafeFlag.wait: the flag is closed'));
     }
-    const seen = Atomics.load(w, W_SETS) & ~1; // sets so far: a later one moves the counter
-    if (Atomics.load(w, W_CLOSED) !== 0) {
-      Atomics.store(w, W_WAITER, 0);
-      return Promise.reject(new ClosedError('ThreadSafeFlag.wait: the flag is closed'));
+    const p = addWaiter(this._waiters, seen, undefined);
+    // however the wait ends, _finish() drops the claim, listener and timer in the same step
+    if (options !== undefined) {
+      if (options.signal !== undefined) {
+        this._signal = options.signal;
+        options.signal.addEventListener('abort', this._onAbort);
+      }
+      if (options.timeout !== undefined) this._timer = setTimeout(this._onTimeout, options.timeout);
     }
-    const p = addWaiter(this._waiters, seen, options);
-    p.then(this._unclaim, this._unclaim); // however it ends, the claim goes
     if (!this._armed) this._serve();
     return holdUntilSettled(p);
   }
@@ -115,7 +137,10 @@ export class ThreadSafeFlag {
   waitSync(timeout?: number): void {
     const deadline = blockDeadline(true, timeout, 'ThreadSafeFlag.waitSync');
     const w = this._w;
-    if (closedAndEmpty(w)) throw new ClosedError('ThreadSafeFlag.waitSync: the flag is closed');
+    if (Atomics.load(w, W_CLOSED) !== 0) {
+      if (consumeSet(w, W_SETS)) return; // closed: no claim needed, as in wait()
+      throw new ClosedError('ThreadSafeFlag.waitSync: the flag is closed');
+    }
     if (Atomics.compareExchange(w, W_WAITER, 0, 1) !== 0) {
       throw new FlagInUse('ThreadSafeFlag.waitSync: another task or thread is already waiting on this flag');
     }
@@ -168,15 +193,48 @@ export class ThreadSafeFlag {
     if (x === null) return;
     const v = step(w, x.value);
     if (v === RUNG) {
+      this._finish();
       resolveWaiter(x, undefined);
       return;
     }
     if (v === CLOSED) {
+      this._finish();
       rejectWaiter(x, new ClosedError('ThreadSafeFlag.wait: the flag was closed'));
       return;
     }
     this._armed = true;
     whenChanged(w, W_SETS, v, this._onBell);
+  }
+
+  /** The signal aborted (`err` null) or the timeout ran out: the pending wait rejects, and nothing of it stays. */
+  private _cancel(err: Error | null): void {
+    const x = this._waiters.head;
+    if (x === null) return;
+    if (err === null) {
+      const e = new AbortError('the wait was aborted');
+      e.reason = (this._signal as AbortSignalLike).reason;
+      err = e;
+    }
+    this._finish();
+    rejectWaiter(x, err);
+  }
+
+  /**
+   * Ends the pending async wait's registrations: its abort listener, its timer, and the claim,
+   * released here, synchronously, not in a reaction a microtask later, so that a wait begun
+   * right after (the same turn, or another thread) may claim the flag.
+   */
+  private _finish(): void {
+    const signal = this._signal;
+    if (signal !== null) {
+      this._signal = null;
+      signal.removeEventListener('abort', this._onAbort);
+    }
+    if (this._timer !== undefined) {
+      clearTimeout(this._timer);
+      this._timer = undefined;
+    }
+    Atomics.store(this._w, W_WAITER, 0); // release the claim
   }
 }
 
@@ -201,19 +259,22 @@ function step(w: Int32Array, seen: number): number {
       continue; // the word changed under us: look again
     }
     if (closed) return CLOSED;
-    if (v !== seen) return RUNG;
+    if (v !== seen) {
+      // The count moved: a set that clear() took back rang us, or a close() landed between the
+      // two loads above (it moves the count too, and must not pass for a set). CLOSED is set
+      // once and never cleared: if it changed, look again; the next look reads it first, so a
+      // set() made before that close() is still delivered, else the wait ends closed.
+      if (Atomics.load(w, W_CLOSED) !== 0) continue;
+      return RUNG;
+    }
     return v;
   }
 }
 
-/**
- * Closed with no set left to deliver. Checked before the waiter claim: a worker that died
- * while waiting never released its claim, and the survivors must then see ClosedError, not
- * FlagInUse.
- */
-function closedAndEmpty(w: Int32Array): boolean {
-  return Atomics.load(w, W_CLOSED) !== 0 && (Atomics.load(w, W_SETS) & 1) === 0;
-}
+// closedWait: on a closed flag, wait() and waitSync() skip the claim and only try to consume
+// the bit. A worker that died while waiting never released its claim; the survivors must then
+// get a set made before the close (one of them: consumeSet is one compareExchange), else
+// ClosedError, never FlagInUse. A live claimant of a closed flag ends at its next step.
 
 function flagBytes(): number {
   return FLAG_BYTES;

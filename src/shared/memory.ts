@@ -128,7 +128,8 @@ function pollUntilChanged(w: Int32Array, index: number, seen: number, cb: () => 
 // ---------------------------------------------------------------------------------------------
 /**
  * Validates `block`/`timeout` of a synchronous method and returns the deadline (ms since the
- * epoch, Infinity without timeout), or -1 for a non-blocking call. Throws TypeError for
+ * epoch, Infinity without timeout), or -1 for a non-blocking call. `timeout` follows the rule
+ * of the async waits: a number of ms from 0 to 2147483647 (RangeError for Infinity too). Throws TypeError for
  * block=true on Node's main thread: Atomics.wait there would freeze the event loop, and with
  * it every async task and the 'exit' watcher that ends waits when a worker dies.
  */
@@ -140,7 +141,11 @@ export function blockDeadline(block: unknown, timeout: unknown, method: string):
   if (block !== true) throw new TypeError(method + ': block must be a boolean, got ' + describe(block));
   if (timeout !== undefined) {
     if (typeof timeout !== 'number') throw new TypeError(method + ': timeout must be a number of milliseconds, got ' + describe(timeout));
-    if (!(timeout >= 0)) throw new RangeError(method + ': timeout must be a number >= 0, got ' + timeout);
+    // One rule with the async waits' options.timeout (checkOptions): 0 … 2147483647 ms, and no
+    // Infinity: to block without a limit, leave the timeout out.
+    if (!(timeout >= 0 && timeout <= 2147483647)) {
+      throw new RangeError(method + ': timeout must be a number of ms from 0 to 2147483647 (leave it out to wait without limit), got ' + timeout);
+    }
   }
   if (isMainThread) {
     throw new TypeError(

@@ -58,10 +58,11 @@ const AS_RESULT = 1;
  *
  * - One producer thread and one consumer thread (either may be the main thread). Each thread
  *   rebuilds its own object: `ThreadSafeQueue.from(q.share())`.
- * - Items are numbers of the slot type: a non-number throws TypeError, a fraction or an
- *   out-of-range integer for 'int32'/'uint32' throws RangeError. Send objects another way.
+ * - Items are numbers of the slot type: a non-number throws TypeError, a fraction, -0 or an
+ *   out-of-range integer for 'int32'/'uint32' throws RangeError ('float64' keeps -0). Send
+ *   objects another way.
  * - `putSync()` throws `QueueFull`, `getSync()` `QueueEmpty`; with `block=true` (workers only;
- *   the main thread gets a TypeError) they sleep instead, `timeout` ms at most (then
+ *   the main thread gets a TypeError) they sleep instead, `timeout` ms (0 … 2147483647) at most (then
  *   `TimeoutError`).
  * - `close()` from either thread ends the stream: puts throw/reject `QueueClosed`, the
  *   consumer drains what is queued and then `for await` ends and `get()`/`getSync()` throw
@@ -102,7 +103,7 @@ export class ThreadSafeQueue implements AsyncIterator<number> {
   /**
    * A new queue of `slots` (2 … 2^27) slots of `type` (default 'float64'); holds slots-1 items.
    * Throws TypeError/RangeError naming the bad argument. Allocates one SharedArrayBuffer of
-   * 192 + slots × (4 or 8) bytes.
+   * 192 + slots × (4 or 8) bytes, rounded up to a multiple of 8.
    */
   constructor(slots: number, type: SlotType = 'float64') {
     if (typeof slots !== 'number') throw new TypeError('ThreadSafeQueue: slots must be a number, got ' + describe(slots));
@@ -111,7 +112,7 @@ export class ThreadSafeQueue implements AsyncIterator<number> {
     }
     const t = TYPES.indexOf(type);
     if (t < 0) throw new TypeError("ThreadSafeQueue: type must be 'int32', 'uint32' or 'float64', got " + describe(type));
-    const buffer = new SharedArrayBuffer(SLOTS_OFFSET + slots * CTORS[t].BYTES_PER_ELEMENT);
+    const buffer = new SharedArrayBuffer(queueSize(t, slots));
     const w = new Int32Array(buffer);
     writeHeader(w, KIND_QUEUE, t + 1, slots);
     this._init(w);
@@ -445,8 +446,9 @@ export class ThreadSafeQueue implements AsyncIterator<number> {
     if (this._type === 2) return; // float64 holds every number
     const lo = this._type === 0 ? -2147483648 : 0;
     const hi = this._type === 0 ? 2147483647 : 4294967295;
-    if (!Number.isInteger(item) || item < lo || item > hi) {
-      throw new RangeError(method + ': item ' + item + ' does not fit a ' + TYPES[this._type] + ' slot (integers ' + lo + ' … ' + hi + ')');
+    // -0 === 0 passes the range checks; an integer slot would give back +0 (1 / -0 is -Infinity)
+    if (!Number.isInteger(item) || item < lo || item > hi || (item === 0 && 1 / item < 0)) {
+      throw new RangeError(method + ': item ' + (Object.is(item, -0) ? '-0' : item) + ' does not fit a ' + TYPES[this._type] + ' slot (integers ' + lo + ' … ' + hi + ', and not -0)');
     }
   }
 }
@@ -460,9 +462,18 @@ export interface ThreadSafeQueue {
   [Symbol.asyncIterator](): ThreadSafeQueue;
 }
 
+/**
+ * The buffer's byte length for `n` slots of type index `t`: the header lines, then the slots,
+ * rounded up to a multiple of 8. Every shared object's buffer is a multiple of 8 bytes (what
+ * `openHandle` checks first), so an odd count of 4-byte slots gets 4 bytes of padding.
+ */
+function queueSize(t: number, n: number): number {
+  return (SLOTS_OFFSET + n * CTORS[t].BYTES_PER_ELEMENT + 7) & ~7;
+}
+
 function queueBytes(w: Int32Array): number {
   const t = w[W_TYPE] - 1;
   const n = w[W_SLOTS];
   if (t < 0 || t >= CTORS.length || !(n >= 2 && n <= MAX_SLOTS)) return -1;
-  return SLOTS_OFFSET + n * CTORS[t].BYTES_PER_ELEMENT;
+  return queueSize(t, n);
 }
