@@ -15,7 +15,11 @@
 // printed for reference). Each pair runs 3 times, interleaved; the median is reported.
 //
 //   node bench/run.mjs kaluma-fw      (after npm run build; about 30 s of wall time)
-import { readdirSync, readFileSync } from 'node:fs';
+//   KALUMA_FW_BEFORE=/path/to/other/dist node bench/run.mjs kaluma-fw
+//                                     also measures another build (say, of an older commit) and
+//                                     prints it as a peer "before" of every row
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { findFirmware, runOnFirmware, whyMissing } from '../scripts/firmware.mjs';
 import { emptyProgram, loadCost } from '../scripts/firmware-heap.mjs';
 
@@ -136,8 +140,8 @@ nextStep();
 `;
 
 /** Runs the measuring program; resolves { name: value }. */
-export async function measureOps() {
-  const r = await runOnFirmware({ code: CORE + '\n' + PROGRAM }, { ms: 12000, until: 'END' });
+export async function measureOps(core = CORE) {
+  const r = await runOnFirmware({ code: core + '\n' + PROGRAM }, { ms: 12000, until: 'END' });
   const out = {};
   for (const l of r.lines) {
     if (l.text.startsWith('BAD ')) throw new Error('firmware check failed: ' + l.text);
@@ -161,10 +165,14 @@ export default async function run() {
     console.log(`skipped: ${whyMissing()}`);
     return [];
   }
-  const [ops, loads, empty] = await Promise.all([
+  const beforeDir = process.env.KALUMA_FW_BEFORE;
+  const before = (b) => (beforeDir && existsSync(join(beforeDir, b)) ? readFileSync(join(beforeDir, b), 'utf8') : null);
+  const [ops, loads, empty, opsBefore, loadsBefore] = await Promise.all([
     measureOps(),
     Promise.all(bundles().map(async (b) => [b, await loadCost(readFileSync(dist(b), 'utf8'))])),
     emptyProgram(),
+    before('threadsafe.js') ? measureOps(before('threadsafe.js')) : null,
+    Promise.all(bundles().map(async (b) => [b, before(b) ? await loadCost(before(b)) : null])),
   ]);
   const us = (v) => (v === undefined ? NaN : Number(v.toFixed(1)));
   const rows = [
@@ -177,11 +185,21 @@ export default async function run() {
     { name: 'hand-over, setInterval(0) producer → next(), per item', unit: 'µs', value: us(ops['handover-next']), higherIsBetter: false, peers: [{ name: 'array + resolver queue (2nd run)', value: us(ops['handover-hand2']) }] },
     { name: 'ready() + getManySync consumer, 16 items per tick', unit: 'items/s', value: Math.round(ops['batch-many'] ?? NaN), higherIsBetter: true, peers: [{ name: 'per-item next() consumer', value: Math.round(ops['batch-next']) }], note: `lost (QueueFull) in ${300} ms: ready+getManySync ${ops['batch-many-lost'] ?? 'n/a'}, next() ${ops['batch-next-lost']}` },
   ];
+  if (opsBefore) {
+    const keys = ['put-get', 'event-set', 'event-set-clear', 'flag-set-clear', 'get-many', 'handover-get', 'handover-next', 'batch-many'];
+    keys.forEach((k, i) => {
+      const v = opsBefore[k];
+      rows[i].peers.push({ name: `before (${beforeDir})`, value: v === undefined ? NaN : k === 'batch-many' ? Math.round(v) : us(v) });
+    });
+  }
   const e = await empty;
+  const beforeOf = new Map(loadsBefore);
   for (const [b, c] of loads) {
-    rows.push({ name: `heap after parse, dist/${b}`, unit: 'B', value: c.heap, higherIsBetter: false, note: `after its top level ran: ${c.heapAfterRun} B; load time (parse + top level) +${(c.loadUs / 1000).toFixed(1)} ms over an empty program (which starts at ${(e.p2.us / 1000).toFixed(1)} ms from boot)` });
+    const old = beforeOf.get(b);
+    rows.push({ name: `heap after parse, dist/${b}`, unit: 'B', value: c.heap, higherIsBetter: false, peers: old ? [{ name: `before (${beforeDir})`, value: old.heap }] : [], note: `after its top level ran: ${c.heapAfterRun} B; load time (parse + top level) +${(c.loadUs / 1000).toFixed(1)} ms over an empty program (which starts at ${(e.p2.us / 1000).toFixed(1)} ms from boot)` });
   }
   const core = loads.find(([b]) => b === 'threadsafe.js')[1];
-  rows.push({ name: 'load dist/threadsafe.js (parse + top level) over an empty program', unit: 'ms', value: Number((core.loadUs / 1000).toFixed(1)), higherIsBetter: false });
+  const coreBefore = beforeOf.get('threadsafe.js');
+  rows.push({ name: 'load dist/threadsafe.js (parse + top level) over an empty program', unit: 'ms', value: Number((core.loadUs / 1000).toFixed(1)), higherIsBetter: false, peers: coreBefore ? [{ name: `before (${beforeDir})`, value: Number((coreBefore.loadUs / 1000).toFixed(1)) }] : [] });
   return rows;
 }

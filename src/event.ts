@@ -26,10 +26,6 @@ import { abortedAlready, addWaiter, checkOptions, RESOLVED, resolveWaiter, WaitL
  * evt.clear();
  * ```
  */
-const CLEAR = 0;
-const SET = 1;
-const WAITING = 2;
-
 export class ThreadSafeEvent {
   // Assigned in the constructor, hottest last: JerryScript (Kaluma) has no property lookup cache
   // and finds the most recently created property first.
@@ -46,16 +42,13 @@ export class ThreadSafeEvent {
    * promise; a waiter with a signal or timeout has its own.
    */
   private declare _waiters: WaitList;
-  /**
-   * CLEAR, SET, or WAITING (clear, and waiters may be linked: set lazily, so a cancelled waiter
-   * leaves it until the next set()). One number, so that set() on a set event reads one property.
-   */
-  private declare _state: number;
+  /** Set or not. While it is set nobody waits, so set() on a set event reads only this. */
+  private declare _state: boolean;
 
   constructor() {
     this.onwait = null;
     this._waiters = new WaitList();
-    this._state = CLEAR;
+    this._state = false;
   }
 
   /**
@@ -69,8 +62,7 @@ export class ThreadSafeEvent {
       const aborted = abortedAlready(options);
       if (aborted !== null) return aborted;
     }
-    if (this._state === SET) return RESOLVED;
-    this._state = WAITING; // before the onwait hook, which may set() the event
+    if (this._state) return RESOLVED; // (an onwait hook that set()s the event finds it clear and wakes the new waiter)
     const own = options !== undefined && (options.signal !== undefined || options.timeout !== undefined);
     let promise: Promise<void>;
     const list = this._waiters;
@@ -88,8 +80,8 @@ export class ThreadSafeEvent {
 
   /** Sets the event and wakes every current waiter (next microtask); never allocates. */
   set(): void {
-    if (this._state === SET) return; // nothing to record, nobody can be waiting
-    this._state = SET; // record
+    if (this._state) return; // set already: nothing to record, and nobody waits on a set event
+    this._state = true; // record
     const list = this._waiters;
     // wake: each waiter is unlinked before it is resolved, so the head advances
     let w = list.head;
@@ -101,7 +93,7 @@ export class ThreadSafeEvent {
 
   /** Clears the event so that later waits wait; tasks already woken by a `set()` still run. */
   clear(): void {
-    if (this._state === SET) this._state = CLEAR; // WAITING stays: it is clear already
+    this._state = false;
   }
 
   /** True while a task waits (and has not been woken yet). */
@@ -111,6 +103,6 @@ export class ThreadSafeEvent {
 
   /** True between `set()` and `clear()`. */
   isSet(): boolean {
-    return this._state === SET;
+    return this._state;
   }
 }

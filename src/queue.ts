@@ -249,8 +249,7 @@ export class ThreadSafeQueue<T> implements AsyncIterator<T> {
     let m = into.length;
     if (max !== undefined) {
       if (typeof max !== 'number' || !(max >= 0) || max % 1 !== 0) {
-        throw (typeof max === 'number' ? new RangeErr('ThreadSafeQueue.getManySync: max must be an integer >= 0, got ' + max)
-          : new TypeError('ThreadSafeQueue.getManySync: max must be a number, got ' + describe(max)));
+        throw new (typeof max === 'number' ? RangeErr : TypeError)('ThreadSafeQueue.getManySync: max must be an integer >= 0, got ' + describe(max));
       }
       if (max < m) m = max;
     }
@@ -496,9 +495,8 @@ function range(name: string, value: unknown, most: number): Error {
 }
 
 function checkBlock(block: unknown, method: string): void {
-  if (typeof block !== 'boolean') {
-    throw new TypeError('ThreadSafeQueue.' + method + ': block must be a boolean, got ' + describe(block));
-  }
   // Short on purpose: every message stays on the Kaluma heap as long as the program runs.
-  throw new TypeError('ThreadSafeQueue.' + method + ': block=true needs a second thread (use the async method, or the shared-memory queue in a worker)');
+  throw new TypeError('ThreadSafeQueue.' + method + (typeof block !== 'boolean'
+    ? ': block must be a boolean, got ' + describe(block)
+    : ': block=true needs a second thread (use the async method, or the shared-memory queue in a worker)'));
 }

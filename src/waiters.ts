@@ -34,50 +34,42 @@ type Reject = (reason: any) => void;
 
 /**
  * One pending wait. `value` is the item of a waiting `put()`, or a mode flag of a getter.
- * `signal` and `timer` live on the prototype (null, undefined) until a wait has options: a plain
- * wait is an object of six own properties (JerryScript has no lookup cache: every property
- * created costs heap and time, and every read searches the own properties first).
+ * A plain object literal of six properties: on JerryScript (Kaluma) a literal costs about half
+ * of a constructor call that creates the same properties one by one. `signal`, `timer` and
+ * `handleEvent` are added only to a wait that has options.
  */
-export class Waiter {
+export interface Waiter {
   list: WaitList | null;
   prev: Waiter | null;
-  next: Waiter | null = null;
+  next: Waiter | null;
   value: any;
   resolve: Resolve | null;
   reject: Reject | null;
-  declare signal: AbortSignalLike | null;
-  declare timer: any;
-
-  constructor(list: WaitList, value: any, resolve: Resolve, reject: Reject, prev: Waiter | null) {
-    this.list = list;
-    this.prev = prev;
-    this.value = value;
-    this.resolve = resolve;
-    this.reject = reject;
-  }
-
-  /** Abort listener: the signal fired before the waiter was settled. */
-  handleEvent(): void {
-    const signal = this.signal;
-    const reject = this.reject;
-    if (!unlink(this) || reject === null) return;
-    this.resolve = this.reject = null;
-    const err = new AbortError('the wait was aborted');
-    err.reason = signal === null ? undefined : signal.reason;
-    reject(err);
-  }
-
-  /** Timer callback: the timeout ran out before the waiter was settled. */
-  expire(): void {
-    const reject = this.reject;
-    this.timer = undefined; // already fired: nothing to clear
-    if (!unlink(this) || reject === null) return;
-    this.resolve = this.reject = null;
-    reject(new TimeoutError('the wait timed out'));
-  }
+  signal?: AbortSignalLike | null;
+  timer?: any;
+  /** The abort listener (the waiter itself is registered, so cancellation needs no closure). */
+  handleEvent?: (this: Waiter) => void;
 }
-Waiter.prototype.signal = null;
-Waiter.prototype.timer = undefined;
+
+/** Abort listener of a waiter: the signal fired before the waiter was settled. */
+function handleAbort(this: Waiter): void {
+  const signal = this.signal;
+  const reject = this.reject;
+  if (!unlink(this) || reject === null) return;
+  this.resolve = this.reject = null;
+  const err = new AbortError('the wait was aborted');
+  err.reason = signal === null || signal === undefined ? undefined : signal.reason;
+  reject(err);
+}
+
+/** Timer callback of a waiter: the timeout ran out before the waiter was settled. */
+function expire(w: Waiter): void {
+  const reject = w.reject;
+  w.timer = undefined; // already fired: nothing to clear
+  if (!unlink(w) || reject === null) return;
+  w.resolve = w.reject = null;
+  reject(new TimeoutError('the wait timed out'));
+}
 
 /** A FIFO of waiters. */
 export class WaitList {
@@ -97,7 +89,7 @@ function capture(resolve: Resolve, reject: Reject): void {
   capturedReject = reject;
 }
 
-/** The longest timer delay engines honour (2^31-1 ms); setTimeout fires at once beyond it. */
+/** The longest timer delay engines honour (2^31-1 ms, written out in its message); setTimeout fires at once beyond it. */
 const MAX_TIMEOUT = 2147483647;
 
 /**
@@ -106,32 +98,35 @@ const MAX_TIMEOUT = 2147483647;
  */
 export function checkOptions(options: WaitOptions | undefined, method: string): void {
   if (options === undefined) return;
+  // One throw site for the five cases: each message and each throw is bytecode that stays on the
+  // Kaluma heap for as long as the program runs.
+  let what: string | null = null;
+  let bad: unknown;
+  let range = false;
   if (options === null || typeof options !== 'object') {
-    throw new TypeError(method + ': options must be an object like { signal, timeout }, got ' + describe(options));
-  }
-  const signal = options.signal;
-  if (
-    signal !== undefined &&
-    (signal === null || typeof signal !== 'object' || typeof signal.aborted !== 'boolean' ||
-      typeof signal.addEventListener !== 'function' || typeof signal.removeEventListener !== 'function')
-  ) {
-    throw new TypeError(method + ': options.signal must be an AbortSignal (from an AbortController), got ' + describe(signal));
-  }
-  const timeout = options.timeout;
-  if (timeout !== undefined) {
-    if (typeof timeout !== 'number') {
-      throw new TypeError(method + ': options.timeout must be a number of milliseconds, got ' + describe(timeout));
-    }
-    if (!(timeout >= 0) || timeout === Infinity) {
-      throw new RangeErr(method + ': options.timeout must be a finite number >= 0, got ' + timeout);
-    }
-    if (timeout > MAX_TIMEOUT) {
+    what = 'options must be an object like { signal, timeout }';
+    bad = options;
+  } else {
+    const signal = options.signal;
+    const timeout = options.timeout;
+    if (
+      signal !== undefined &&
+      (signal === null || typeof signal !== 'object' || typeof signal.aborted !== 'boolean' ||
+        typeof signal.addEventListener !== 'function' || typeof signal.removeEventListener !== 'function')
+    ) {
+      what = 'options.signal must be an AbortSignal';
+      bad = signal;
+    } else if (timeout !== undefined) {
+      bad = timeout;
+      if (typeof timeout !== 'number') what = 'options.timeout must be a number of milliseconds';
+      else if (!(timeout >= 0) || timeout === Infinity) what = 'options.timeout must be a finite number >= 0';
       // Node (and browsers) fire a longer setTimeout after 1 ms instead of never
-      throw new RangeErr(method + ': options.timeout must be at most ' + MAX_TIMEOUT + ' ms (about 24.8 days), got ' + timeout);
+      else if (timeout > MAX_TIMEOUT) what = 'options.timeout must be at most 2147483647 ms';
+      range = typeof timeout === 'number';
     }
   }
+  if (what !== null) throw new (range ? RangeErr : TypeError)(method + ': ' + what + ', got ' + describe(bad));
 }
-
 
 /**
  * A promise rejected with AbortError when `options.signal` is already aborted, else null.
@@ -157,7 +152,7 @@ export function abortedAlready(options: WaitOptions | undefined): Promise<never>
 export function addWaiter(list: WaitList, value: any, options: WaitOptions | undefined, hook?: (() => void) | null): Promise<any> {
   const promise = new Promise<any>(capture);
   const tail = list.tail;
-  const w = new Waiter(list, value, capturedResolve as Resolve, capturedReject as Reject, tail);
+  const w: Waiter = { list: list, prev: tail, next: null, value: value, resolve: capturedResolve, reject: capturedReject };
   capturedResolve = capturedReject = null;
   // Link at the tail.
   if (tail === null) list.head = w;
@@ -167,12 +162,13 @@ export function addWaiter(list: WaitList, value: any, options: WaitOptions | und
     const signal = options.signal;
     if (signal !== undefined) {
       w.signal = signal;
-      signal.addEventListener('abort', w);
+      w.handleEvent = handleAbort;
+      signal.addEventListener('abort', w as { handleEvent(): void });
     }
     const timeout = options.timeout;
     if (timeout !== undefined) {
       w.timer = setTimeout(function () {
-        w.expire();
+        expire(w);
       }, timeout);
     }
   }
@@ -202,8 +198,8 @@ export function unlink(w: Waiter): boolean {
   else next.prev = prev;
   w.list = null;
   const signal = w.signal;
-  if (signal !== null) {
-    signal.removeEventListener('abort', w);
+  if (signal !== undefined && signal !== null) {
+    signal.removeEventListener('abort', w as { handleEvent(): void });
     w.signal = null;
   }
   if (w.timer !== undefined) {

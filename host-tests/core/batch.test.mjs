@@ -112,7 +112,7 @@ for (const { name, lib } of BUILDS) {
     throwsLike(() => q.getManySync([], -1), RangeError, /getManySync: max must be an integer >= 0, got -1/);
     throwsLike(() => q.getManySync([], 1.5), RangeError, /max must be an integer/);
     throwsLike(() => q.getManySync([], NaN), RangeError, /max must be an integer/);
-    throwsLike(() => q.getManySync([], '2'), TypeError, /getManySync: max must be a number/);
+    throwsLike(() => q.getManySync([], '2'), TypeError, /getManySync: max must be an integer >= 0, got the string "2"/);
     assert.is(q.qsize(), 1);
   });
 

@@ -19,11 +19,11 @@ const root = new URL('../../', import.meta.url);
 
 /** Bytes of heap after parse allowed per bundle (issue 9: core goal 8 KB, Kaluma entry 5 KB more). */
 const BUDGETS = {
-  'dist/threadsafe.js': 14600, // 14,112 B measured (issue 9 goal: 8 KB; missed, see the issue's closing note)
-  'dist/threadsafe-kaluma.js': 11200, // 10,800 B
-  'dist/board/button.js': 19600, // 19,048 B
-  'dist/board/echo.js': 12300, // 11,864 B
-  'dist/board/event.js': 17100, // 16,560 B
+  'dist/threadsafe.js': 14500, // 14,136 B measured (issue 9 goal: 8 KB; missed, see the issue's closing note)
+  'dist/threadsafe-kaluma.js': 10900, // 10,512 B
+  'dist/board/button.js': 18600, // 18,040 B
+  'dist/board/echo.js': 12300, // 11,912 B
+  'dist/board/event.js': 17100, // 16,624 B
 };
 
 const test = suite('heap after parse on the Kaluma firmware');
