@@ -196,10 +196,10 @@ export const SCENARIOS = {
       const f = new ThreadSafeFlag();
       const src = new kaluma.InterruptSource(4, f);
       const isr = pins.get(4);
-      for (let k = 0; k < 16; k++) isr(4, 8); // fill the 16-slot ring: every later edge overruns
+      for (let k = 0; k < 64; k++) isr(4, 8); // fill the 64-slot ring: every later edge overruns
       return {
         step() { isr(4, 8); },
-        check: () => (src.pending() === 16 && src.overruns() > 0 ? null : `pending ${src.pending()}, overruns ${src.overruns()}`),
+        check: () => (src.pending() === 64 && src.overruns() > 0 ? null : `pending ${src.pending()}, overruns ${src.overruns()}`),
       };
     },
   },

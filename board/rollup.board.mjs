@@ -160,6 +160,30 @@ function boardTypescript(input, target, state, asyncTarget) {
 }
 
 /**
+ * Rollup plugin: minifies the bundle with terser. On Kaluma parsed code stays on the heap as
+ * bytecode and its load time grows with the source: measured on the firmware, minifying the core
+ * cut heap after parse from 13.9 to 11.7 KB and load from 332 to 265 ms (issue 9). Names are
+ * mangled; the strings, the order of declarations (Espruino does not hoist) and the Kaluma-only
+ * banner are kept.
+ */
+function minify(state) {
+  return {
+    name: 'board-minify',
+    async renderChunk(code) {
+      const { minify: terser } = await import('terser');
+      const es5 = !(state.asyncAt && state.programTarget !== ts.ScriptTarget.ES5);
+      const out = await terser(code, {
+        ecma: es5 ? 5 : 2018,
+        compress: { hoist_funs: false, hoist_vars: false, passes: 1 },
+        mangle: true,
+        format: { comments: /threadsafe board program/, ascii_only: true },
+      });
+      return { code: out.code, map: null };
+    },
+  };
+}
+
+/**
  * The rollup config of one board program: `input` (a .ts file) → `file`, one script, Kaluma's
  * built-in modules external. Options: target ('kaluma' default, or 'espruino': refuses async),
  * onSize (called with the sizes instead of printing them), state (an object that receives
@@ -170,7 +194,7 @@ export function boardProgram(input, file, { target = 'kaluma', onSize, state = {
   return {
     input,
     output: { file, format: 'iife', strict: true, banner: () => (state.asyncAt && state.programTarget !== ts.ScriptTarget.ES5 ? KALUMA_ONLY : '') },
-    plugins: [boardTypescript(input, target, state, asyncTarget), sizeReport(onSize)],
+    plugins: [boardTypescript(input, target, state, asyncTarget), minify(state), sizeReport(onSize)],
     onwarn(warning, warn) {
       if (warning.code === 'THIS_IS_UNDEFINED') return;
       warn(warning);

@@ -55,9 +55,9 @@ rule.run();
 const checker = suite('ISR rule checker');
 const real = libraryHandlers()[0];
 
-checker('the real CHANGE handler uses only its counters, its two slot words and the events argument', () => {
+checker('the real CHANGE handler uses only its counters, its eight slot words and the events argument', () => {
   const free = freeNames(real);
-  assert.equal(free.sort(), ['hi', 'lo', 'over', 'r', 'w'], free.join(','));
+  assert.equal(free.sort(), ['over', 'r', 's0', 's1', 's2', 's3', 's4', 's5', 's6', 's7', 'w'], free.join(','));
 });
 
 checker('the RISING/FALLING handler only counts', () => {

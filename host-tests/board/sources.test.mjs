@@ -91,12 +91,12 @@ irq('the timer stops once the consumer stops waiting and the queue is empty, and
   assert.is(sim.evaluate('last'), 4, 'the next collection delivered it');
 });
 
-irq('CHANGE, 17 edges with nobody collecting: 16 are recorded and 1 is counted as an overrun', () => {
-  const sim = board(`var src = new K.InterruptSource(5, new T.ThreadSafeFlag(), { events: CHANGE });`, { 5: pulses(Array.from({ length: 17 }, (_, i) => 10 + i)) });
+irq('CHANGE, 66 edges with nobody collecting: 64 are recorded and 2 are counted as overruns', () => {
+  const sim = board(`var src = new K.InterruptSource(5, new T.ThreadSafeFlag(), { events: CHANGE });`, { 5: pulses(Array.from({ length: 33 }, (_, i) => 10 + i)) });
   sim.run(100);
-  assert.is(sim.evaluate('src.recorded()'), 16);
-  assert.is(sim.evaluate('src.overruns()'), 1 + 17, 'the 17 rising edges overran too');
-  assert.is(sim.evaluate('src.pending()'), 16);
+  assert.is(sim.evaluate('src.recorded()'), 64, '33 pulses: 66 edges, the ring holds 64');
+  assert.is(sim.evaluate('src.overruns()'), 2);
+  assert.is(sim.evaluate('src.pending()'), 64);
 });
 
 irq('FALLING alone, 40 edges with nobody collecting: all 40 are recorded (the interrupt only counts), none overrun', () => {
@@ -116,15 +116,15 @@ irq('CHANGE: a full queue leaves records pending in the ring (retried), and edge
   const sim = board(`
     var q = new T.ThreadSafeQueue(new Array(4));
     var src = new K.InterruptSource(5, q, { events: CHANGE, idle: false });
-  `, { 5: pulses(Array.from({ length: 25 }, (_, i) => 10 + i)) });
+  `, { 5: pulses(Array.from({ length: 40 }, (_, i) => 10 + i)) });
   sim.run(100);
   assert.is(sim.evaluate('q.qsize()'), 3);
-  assert.is(sim.evaluate('src.pending()'), 16);
-  assert.is(sim.evaluate('src.overruns()'), 50 - 3 - 16);
+  assert.is(sim.evaluate('src.pending()'), 64);
+  assert.is(sim.evaluate('src.overruns()'), 80 - 3 - 64);
   sim.load('q.getSync(); q.getSync();');
   sim.run(5);
   assert.is(sim.evaluate('q.qsize()'), 3, 'the next collection refilled the queue');
-  assert.is(sim.evaluate('src.pending()'), 14);
+  assert.is(sim.evaluate('src.pending()'), 62);
 });
 
 irq('FALLING alone: a full queue leaves every later edge pending (counted, none overrun) and the backlog flows in as the queue frees up', () => {

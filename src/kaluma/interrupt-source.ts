@@ -5,7 +5,7 @@
 import { checkEdges, checkMs, checkPin, checkRecord, describe, kindOf, PUT, RecordFn, Target } from './target';
 
 /** Edges a CHANGE source holds before the main loop collects them; one more is an overrun. */
-export const RING = 16;
+export const RING = 64;
 
 /** JerryScript's largest direct integer: counters wrap below it, since larger numbers are boxed (allocated). */
 const MASK = 0x7ffffff;
@@ -80,9 +80,9 @@ function putEach(target: any, items: any[], k: number): number {
  * - RISING or FALLING alone: every record is the same edge kind, so the interrupt only counts
  *   (`w`); nothing is ever overrun, a backlog is just a larger count.
  * - CHANGE: the interrupt also stores the edge kind (FALLING 4, RISING 8, both 12, as a 2-bit
- *   code) into slot `w % 16` of two 16-bit words, `lo` (slots 0-7) and `hi` (8-15): arithmetic
+ *   code) into slot `w % 64` of eight 16-bit words `s0`..`s7` (8 slots each): arithmetic
  *   on primitives, where indexing an array would touch an object. The ring is full when
- *   `w - r == 16`; an edge that finds it full only increments `over`.
+ *   `w - r == 64`; an edge that finds it full only increments `over`.
  * Delivery runs only from the collecting timer (or an explicit `flush()`), never from inside a
  * wait, and takes only what was recorded when it began: so each main-loop iteration does a
  * bounded amount of work, and a steady stream of edges can never keep the promise-job drain
@@ -95,8 +95,14 @@ function makeEngine(s: State): Engine {
   let w = 0;
   let r = 0;
   let over = 0;
-  let lo = 0;
-  let hi = 0;
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let s4 = 0;
+  let s5 = 0;
+  let s6 = 0;
+  let s7 = 0;
 
   // Run INSIDE the GPIO interrupt on Kaluma. Rule (platform facts): primitive variables only:
   // no member access, no call, no `new`, no `this`, no object/array/function literal, no throw.
@@ -105,13 +111,25 @@ function makeEngine(s: State): Engine {
     w = (w + 1) & 0x7ffffff; // publish: the main loop sees the record from here on
   }
   function ring(_pin: number, events: number): void {
-    if (((w - r) & 0x7ffffff) >= 16) {
+    if (((w - r) & 0x7ffffff) >= 64) {
       over = (over + 1) & 0x7ffffff;
       return;
     }
     const sh = (w & 7) << 1;
-    if ((w & 8) === 0) lo = (lo & (0xffff ^ (3 << sh))) | (((events >> 2) & 3) << sh);
-    else hi = (hi & (0xffff ^ (3 << sh))) | (((events >> 2) & 3) << sh);
+    const keep = 0xffff ^ (3 << sh);
+    const code = ((events >> 2) & 3) << sh;
+    const q = (w >> 3) & 7; // which word: three comparisons, where a switch would test up to eight
+    if (q < 4) {
+      if (q < 2) {
+        if (q === 0) s0 = (s0 & keep) | code;
+        else s1 = (s1 & keep) | code;
+      } else if (q === 2) s2 = (s2 & keep) | code;
+      else s3 = (s3 & keep) | code;
+    } else if (q < 6) {
+      if (q === 4) s4 = (s4 & keep) | code;
+      else s5 = (s5 & keep) | code;
+    } else if (q === 6) s6 = (s6 & keep) | code;
+    else s7 = (s7 & keep) | code;
     w = (w + 1) & 0x7ffffff; // publish: the main loop sees the record from here on
   }
 
@@ -152,7 +170,9 @@ function makeEngine(s: State): Engine {
       if (single === 0 || record !== undefined) {
         for (let b = 0; b < k; b++) {
           const x = (r + j + b) & MASK;
-          const kind = single !== 0 ? single : ((((x & 8) === 0 ? lo : hi) >> ((x & 7) << 1)) & 3) << 2;
+          const q = (x >> 3) & 7;
+          const word = q < 4 ? (q < 2 ? (q === 0 ? s0 : s1) : q === 2 ? s2 : s3) : q < 6 ? (q === 4 ? s4 : s5) : q === 6 ? s6 : s7;
+          const kind = single !== 0 ? single : ((word >> ((x & 7) << 1)) & 3) << 2;
           if (record === undefined) batch[b] = kind;
           else {
             try {
@@ -281,7 +301,7 @@ export interface InterruptSourceOptions<T> {
  *   item. `for await` and `next()` still work.
  * - RISING or FALLING alone: the interrupt only counts edges, so none is ever overrun; a slow
  *   consumer shows up as `pending()` growing (delivered as the queue frees up). CHANGE: the
- *   interrupt also keeps each edge's kind in a 16-slot ring; an edge that finds 16 records
+ *   interrupt also keeps each edge's kind in a 64-slot ring; an edge that finds 64 records
  *   uncollected is dropped and counted in `overruns()` (never silent).
  * - A record the queue refuses (an item out of range for its TypedArray, a `record()` that
  *   throws) is dropped and counted in `dropped()`, with the error in `lastError()`; the source
@@ -404,12 +424,12 @@ export class InterruptSource<T = number> {
     return this._e.q(Q_WRITTEN);
   }
 
-  /** Edges dropped because 16 CHANGE records were waiting uncollected (wraps at 2^27); 0 for RISING or FALLING alone. */
+  /** Edges dropped because 64 CHANGE records were waiting uncollected (wraps at 2^27); 0 for RISING or FALLING alone. */
   overruns(): number {
     return this._e.q(Q_OVER);
   }
 
-  /** Records made by the interrupt and not yet delivered (0 … 16 with CHANGE). */
+  /** Records made by the interrupt and not yet delivered (0 … 64 with CHANGE). */
   pending(): number {
     return (this._e.q(Q_WRITTEN) - this._e.q(Q_TAKEN)) & MASK;
   }
