@@ -13,7 +13,9 @@
  *
  * Both queues are built on 10-slot buffers (9 items each), as in the seed. The receiver checks
  * `x == n` for every item (a mismatch prints "assert failed" and stops the demo) and prints a
- * line every 1000 items, about once a second:
+ * line every 1000 items, about every 1.6 s on Kaluma 1.2.1 (measured on the firmware, emulated
+ * RP2040: about 640 items/s): the seed's 9-item queues cap each wake-up at 9 items, and each
+ * wake-up costs a promise and a `.then` on both sides (about 1.4 ms of the ~14 ms a cycle takes):
  *   Received 1000 queue items.
  *   Received 2000 queue items.
  *   ...

@@ -255,15 +255,23 @@ export class ThreadSafeQueue<T> implements AsyncIterator<T> {
     }
     const buf = this._buf;
     const n = this._n;
-    const wi = this._wi;
     const x = this._x;
-    const clear = (x & TYPED) === 0;
     let ri = this._ri;
-    let k = 0;
-    while (k < m && ri !== wi) {
-      into[k++] = buf[ri];
-      if (clear) buf[ri] = undefined as any;
-      if (++ri === n) ri = 0;
+    // How many to take, worked out once: the loop then costs a copy and an index step per item.
+    let k = this._wi - ri;
+    if (k < 0) k += n;
+    if (k > m) k = m;
+    if ((x & TYPED) === 0) {
+      for (let i = 0; i < k; i++) {
+        into[i] = buf[ri];
+        buf[ri] = void 0 as any; // let the collector have it
+        if (++ri === n) ri = 0;
+      }
+    } else {
+      for (let i = 0; i < k; i++) {
+        into[i] = buf[ri];
+        if (++ri === n) ri = 0;
+      }
     }
     this._ri = ri; // release: the slots are free from here on
     if ((x & PUTTERS) !== 0 && k !== 0) this._admitAll();
