@@ -19,7 +19,9 @@ if (firmwareHere('host-tests/firmware/demos.test.mjs')) {
     button: runOnFirmware(
       {
         code: bundle('button') + '\nvar ticks = 0; setInterval(function () { ticks++; }, 10);\n' +
-          'setInterval(function () { console.log("ticks " + ticks + " pending " + source.pending() + " recorded " + source.recorded() + " delivered " + source.delivered() + " dropped " + source.dropped()); }, 1000);\n',
+          // pending first, recorded last: an edge between the reads can only make recorded larger
+          'setInterval(function () { var p = source.pending(), d = source.delivered(), x = source.dropped();' +
+          ' console.log("ticks " + ticks + " pending " + p + " delivered " + d + " dropped " + x + " recorded " + source.recorded()); }, 1000);\n',
       },
       { ms: 4600, wire: '16:17' },
     ),
@@ -79,8 +81,9 @@ if (firmwareHere('host-tests/firmware/demos.test.mjs')) {
     }
     // Nothing recorded is unaccounted for: recorded = delivered + dropped + pending.
     for (const l of res.lines.filter((x) => /^ticks /.test(x.text))) {
-      const m = /pending (\d+) recorded (\d+) delivered (\d+) dropped (\d+)/.exec(l.text);
-      assert.is(Number(m[2]), Number(m[3]) + Number(m[4]) + Number(m[1]), l.text);
+      const m = /pending (\d+) delivered (\d+) dropped (\d+) recorded (\d+)/.exec(l.text);
+      const sum = Number(m[1]) + Number(m[2]) + Number(m[3]);
+      assert.ok(Number(m[4]) >= sum && Number(m[4]) - sum <= 4, l.text);
     }
   });
 
