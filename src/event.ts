@@ -1,7 +1,8 @@
 /**
  * ThreadSafeEvent: any number of tasks wait, any context sets.
  */
-import { abortedAlready, addWaiter, checkOptions, RESOLVED, resolveWaiter, WaitList, WaitOptions } from './waiters';
+import { abortedAlready, addWaiter, checkOptions, release, RESOLVED, WaitList, WaitOptions } from './waiters';
+import type { Waiter } from './waiters';
 
 /**
  * An event that any number of tasks await and any other context sets, as the threadsafe
@@ -83,11 +84,18 @@ export class ThreadSafeEvent {
     if (this._state) return; // set already: nothing to record, and nobody waits on a set event
     this._state = true; // record
     const list = this._waiters;
-    // wake: each waiter is unlinked before it is resolved, so the head advances
+    // wake every waiter: the list empties at once; resolveWaiter() inlined (this is the path from
+    // an interrupt to the tasks, and on Kaluma each call costs ~50 µs). Resolving runs no user
+    // code here (reactions are jobs), so nothing can change the list while it is walked.
     let w = list.head;
+    if (w === null) return;
+    list.head = list.tail = null;
     while (w !== null) {
-      resolveWaiter(w, undefined);
-      w = list.head;
+      const next: Waiter | null = w.next;
+      w.list = null; // settled
+      if (w.handleEvent !== void 0) release(w);
+      (w.resolve as (v: unknown) => void)(void 0);
+      w = next;
     }
   }
 

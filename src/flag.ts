@@ -2,7 +2,7 @@
  * ThreadSafeFlag: one task waits, any context sets.
  */
 import { FlagInUse } from './errors';
-import { abortedAlready, addWaiter, checkOptions, RESOLVED, resolveWaiter, WaitList, WaitOptions } from './waiters';
+import { abortedAlready, addWaiter, checkOptions, release, RESOLVED, WaitList, WaitOptions } from './waiters';
 
 /**
  * A flag that one task awaits and any other context sets, as MicroPython's
@@ -80,10 +80,17 @@ export class ThreadSafeFlag {
 
   /** Sets the flag: wakes the waiter (in the next microtask) or, with none, keeps the flag set; never allocates. */
   set(): void {
-    const w = this._waiters.head;
+    const list = this._waiters;
+    const w = list.head;
     if (w !== null) {
       this._waking++;
-      resolveWaiter(w, undefined); // the waiter consumes the set: the flag stays clear
+      // The flag's only waiter consumes the set (the flag stays clear). resolveWaiter() inlined:
+      // this is the path from an interrupt to a task, and on Kaluma each call costs ~50 µs and
+      // each property operation ~20 µs (a settled waiter is marked by list === null alone).
+      list.head = list.tail = null;
+      w.list = null;
+      if (w.handleEvent !== void 0) release(w);
+      (w.resolve as (v: unknown) => void)(void 0);
     } else if (this._waking === 0) {
       this._state = true; // record only
     } // else: the woken task has not resumed yet, and this set merges into its wake-up

@@ -216,7 +216,16 @@ function makeEngine(s: State): Engine {
   // and asks the target (two calls, ~0.2 ms on Kaluma) every 8th time: a stop comes at most 8
   // iterations late, and a task waiting for a rare edge costs the loop little.
   function tick(): void {
-    if (r !== w) deliver();
+    if (r !== w) {
+      if (s.put) deliver();
+      else {
+        // An event or flag: the wake-up path, inline (a call costs ~50 µs on Kaluma).
+        const n = (w - r) & MASK;
+        r = (r + n) & MASK;
+        s.delivered = (s.delivered + n) & MASK;
+        s.target.set();
+      }
+    }
     else if (s.waitable && (s.empty = (s.empty + 1) & 7) === 0 && !s.target.hasWaiters() && !(s.holds && !s.target.empty())) stop();
   }
 

@@ -46,8 +46,8 @@ if (MODE === 'lib') {
   };
   attachInterrupt(IN, isr, CHANGE);
   setInterval(function () {
-    var rr = 0, ff = 0, kind;
-    while (r !== w) {
+    var rr = 0, ff = 0, kind, end = w; // what is recorded now: a bounded amount per call
+    while (r !== end) {
       kind = kindAt(r);
       if (kind === 8) rr++; else if (kind === 4) ff++; else { rr++; ff++; }
       r = (r + 1) & 0x7ffffff;
