@@ -4,8 +4,9 @@
 import { RangeErr } from './args';
 import { QueueClosed, QueueEmpty, QueueFull } from './errors';
 import {
-  abortedAlready, addWaiter, checkOptions, describe, rejectWaiter, RESOLVED, resolveWaiter, WaitList, WaitOptions,
+  abortedAlready, addWaiter, checkOptions, describe, rejectWaiter, release, RESOLVED, resolveWaiter, WaitList, WaitOptions,
 } from './waiters';
+import type { Waiter } from './waiters';
 
 /** A buffer the caller allocates once: an Array, or a TypedArray for numbers (or bigints). */
 export interface QueueBuffer<T> {
@@ -400,10 +401,29 @@ export class ThreadSafeQueue<T> implements AsyncIterator<T> {
    * item goes to the oldest `get()`/`next()`, or into the ring when there is none.
    */
   private _handOver(item: T): void {
-    let w = this._g.head;
+    const list = this._g;
+    const first = list.head as Waiter;
+    if (first.next === null) {
+      const w = first;
+      // One consumer waits (the common case): settle it inline, without resolveWaiter/unlink
+      // calls (each costs ~50 µs on Kaluma); a settled waiter is marked by list === null alone.
+      list.head = list.tail = null;
+      w.list = null;
+      if (w.handleEvent !== void 0) release(w);
+      const mode = w.value;
+      const resolve = w.resolve as (v: unknown) => void;
+      if (mode === AS_ITEM) return resolve(item);
+      if (mode === AS_RESULT) return resolve({ value: item, done: false });
+      resolve(void 0); // ready(): woken, takes nothing; the item goes to the ring below
+      const at = this._wi;
+      this._buf[at] = item;
+      this._wi = at + 1 === this._n ? 0 : at + 1; // publish
+      return;
+    }
+    let w: Waiter | null = first;
     let taken = false;
     while (w !== null) {
-      const after = w.next; // read before settling: a settled waiter leaves the list
+      const after: Waiter | null = w.next; // read before settling: a settled waiter leaves the list
       const mode = w.value;
       if (mode === AS_READY) resolveWaiter(w, undefined);
       else if (!taken) {
