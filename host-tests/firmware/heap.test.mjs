@@ -19,11 +19,11 @@ const root = new URL('../../', import.meta.url);
 
 /** Bytes of heap after parse allowed per bundle (issue 9: core goal 8 KB, Kaluma entry 5 KB more). */
 const BUDGETS = {
-  'dist/threadsafe.js': 15900, // 15,448 B measured (issue 9 goal: 8 KB; missed, see the issue's closing note; putManySync/getManySync cost ~1.3 KB)
-  'dist/threadsafe-kaluma.js': 11800, // 11,496 B (the 64-record CHANGE ring and the batch delivery)
-  'dist/board/button.js': 16800, // 16,264 B (minified by the board build)
-  'dist/board/echo.js': 11400, // 11,064 B
-  'dist/board/event.js': 15100, // 14,640 B
+  'dist/threadsafe.js': 16400, // 15,896 B measured (issue 9 goal: 8 KB; missed, see the issue's closing note; putManySync/getManySync cost ~1.3 KB)
+  'dist/threadsafe-kaluma.js': 11950, // 11,568 B (the 64-record CHANGE ring and the batch delivery)
+  'dist/board/button.js': 17050, // 16,544 B (minified by the board build)
+  'dist/board/echo.js': 11650, // 11,280 B
+  'dist/board/event.js': 15450, // 14,976 B
 };
 
 const test = suite('heap after parse on the Kaluma firmware');
