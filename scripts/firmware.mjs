@@ -9,13 +9,16 @@
 //   r.code (runner's exit code: 0 ok, 3 crash, 4 --until not seen, 5 harness, 6 uncaught error)
 //   r.lines: [{ ms, text }] (each printed line with the emulated ms it was complete at)
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const EMU_DIR = process.env.KALUMA_EMU_DIR || join(ROOT, '..', 'shared', 'kaluma-emu');
+const EMU_LINK = process.env.KALUMA_EMU_DIR || join(ROOT, '..', 'shared', 'kaluma-emu');
+// The real path: the runner starts only when its own path (import.meta.url, always resolved)
+// equals the path it was started by, so a symbolic link to shared/ would make it do nothing.
+const EMU_DIR = existsSync(EMU_LINK) ? realpathSync(EMU_LINK) : EMU_LINK;
 
 /**
  * The emulator runner and firmware image, or null. `firmware` (a path) or KALUMA_FIRMWARE
