@@ -37,7 +37,7 @@ export const DEMOS = {
   },
   echo: {
     seconds: 5,
-    wiring: 'no wiring (the echo side is a 10 ms main-loop timer)',
+    wiring: 'no wiring (the echo side is a setInterval(0) callback: every main-loop iteration)',
     setup() {},
     summary(sim) {
       return `items sent ${sim.evaluate('echo.sent()')}, items received ${sim.evaluate('echo.received()')} (all in order)`;
