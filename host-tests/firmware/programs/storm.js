@@ -5,13 +5,14 @@ var ThreadSafeQueue = threadsafe.ThreadSafeQueue;
 var InterruptSource = threadsafeKaluma.InterruptSource;
 var PIN = 2;
 pinMode(PIN, INPUT_PULLDOWN);
-var q = new ThreadSafeQueue(new Array(64));
+var SLOTS = typeof STORM_SLOTS === 'number' ? STORM_SLOTS : 64;
+var q = new ThreadSafeQueue(new Array(SLOTS));
 var src = new InterruptSource(PIN, q, { events: RISING });
 var got = 0;
 var ticks = 0;
 var junk = null;
 var MODE = typeof STORM_MODE === 'string' ? STORM_MODE : 'next';
-var batch = new Array(64);
+var batch = new Array(SLOTS);
 function consumeNext() {
   q.next().then(function (r) {
     if (r.done) return;
