@@ -3,6 +3,18 @@
 // (Kaluma, Espruino: it sets the global `threadsafe`) and under require() on Node.
 import typescript from '@rollup/plugin-typescript';
 import { dts } from 'rollup-plugin-dts';
+import { minify } from 'terser';
+
+/** Output plugin: terser, ES5, names mangled, strings and declaration order kept (Espruino does not hoist). */
+function minifyES5() {
+  return {
+    name: 'minify-es5',
+    async renderChunk(code) {
+      const out = await minify(code, { ecma: 5, compress: { hoist_funs: false, hoist_vars: false }, mangle: true, format: { ascii_only: true } });
+      return { code: out.code, map: null };
+    },
+  };
+}
 import { dirname, resolve } from 'node:path';
 
 // The shared entry takes the error classes from the core bundle of its own format instead of
@@ -24,6 +36,9 @@ export default [
     input: 'src/index.ts',
     output: [
       { file: 'dist/threadsafe.js', format: 'umd', name: 'threadsafe' },
+      // The same UMD bundle minified, for pasting onto a board: Kaluma keeps parsed code on its
+      // heap, so the minified file takes less heap and loads faster (bench/kaluma-fw).
+      { file: 'dist/threadsafe.min.js', format: 'umd', name: 'threadsafe', plugins: [minifyES5()] },
       { file: 'dist/threadsafe.mjs', format: 'es' },
     ],
     plugins: [typescript({ tsconfig: './tsconfig.json', removeComments: true, noEmitOnError: true })],

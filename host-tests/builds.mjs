@@ -1,11 +1,12 @@
-// The builds every behaviour test runs against: the ES5 UMD bundle we flash to boards and
-// the ESM build Node users import. Tests import dist/, never src/: we test what we ship.
+// The builds every behaviour test runs against: the ES5 UMD bundle we flash to boards (and its
+// minified copy), and the ESM build Node users import. Tests import dist/, never src/: we test what we ship.
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
 
 export const BUILDS = [
   { name: 'dist/threadsafe.js (ES5 UMD)', lib: require('../dist/threadsafe.js') },
+  { name: 'dist/threadsafe.min.js (ES5 UMD, minified)', lib: require('../dist/threadsafe.min.js') },
   { name: 'dist/threadsafe.mjs (ESM)', lib: await import('../dist/threadsafe.mjs') },
 ];
 

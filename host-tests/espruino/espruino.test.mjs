@@ -62,7 +62,8 @@ function espruino(source, { ms = 8000, until = 'DONE' } = {}) {
 }
 
 /** dist/threadsafe.js + the prelude + host-tests/espruino/<name>.js. */
-const program = (name) => read('dist/threadsafe.js') + '\n' + readFileSync(join(here, 'prelude.js'), 'utf8') + '\n' + readFileSync(join(here, name + '.js'), 'utf8');
+const program = (name, bundle = 'dist/threadsafe.js') => read(bundle) + '\n' + readFileSync(join(here, 'prelude.js'), 'utf8') + '\n' + readFileSync(join(here, name + '.js'), 'utf8');
+const MINIFIED = ['flag', 'event', 'queue', 'typed', 'abort', 'errors'];
 
 // ---- what each program must print ----
 
@@ -267,6 +268,7 @@ if (!existsSync(RUNNER)) {
 } else {
   test.before(() => {
     for (const name of ['flag', 'event', 'queue', 'typed', 'abort', 'errors', 'uncaught']) runs[name] = espruino(program(name));
+    for (const name of MINIFIED) runs[name + '.min'] = espruino(program(name, 'dist/threadsafe.min.js'));
     const readme = allDocs();
     for (const r of RECIPES) {
       const recipe = r.find(readme);
@@ -287,6 +289,14 @@ if (!existsSync(RUNNER)) {
   accept('ThreadSafeQueue on every TypedArray kind Espruino has (no ArrayBuffer.isView there): ring, faithful-value checks, close', 'typed');
   accept('AbortController/AbortSignal: listeners, handleEvent, onabort, throwIfAborted, abort twice, throwing listeners', 'abort');
   accept('error classes: instanceof, name, message, String(e), default message, called without new', 'errors');
+
+  test('the minified bundle (dist/threadsafe.min.js) prints the same lines in the flag, event, queue, typed, abort and errors programs', async () => {
+    for (const name of MINIFIED) {
+      const { code, lines } = await runs[name + '.min'];
+      assert.equal(lines, EXPECTED[name], name);
+      assert.is(code, 0, name);
+    }
+  });
 
   test('library errors thrown uncaught print as "Uncaught Name: message" (not [object Object])', async () => {
     const { code, lines } = await runs.uncaught;
