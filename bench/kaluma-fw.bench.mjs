@@ -157,7 +157,7 @@ export async function measureOps(core = CORE) {
 /** The bundles whose heap after parse is measured. */
 export function bundles() {
   const boards = readdirSync(dist('board')).filter((f) => f.endsWith('.js')).sort().map((f) => 'board/' + f);
-  return ['threadsafe.js', 'threadsafe.min.js', 'threadsafe-kaluma.js', ...boards];
+  return ['threadsafe.js', 'threadsafe.min.js', 'threadsafe-kaluma.js', 'threadsafe-kaluma.min.js', ...boards];
 }
 
 export default async function run() {

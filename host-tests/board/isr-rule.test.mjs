@@ -11,10 +11,13 @@ import { closureViolations, freeNames, isrViolations } from './isr-check.mjs';
 const KALUMA = readFileSync(new URL('../../dist/threadsafe-kaluma.js', import.meta.url), 'utf8');
 const CORE = readFileSync(new URL('../../dist/threadsafe.js', import.meta.url), 'utf8');
 
+const KALUMA_MIN = readFileSync(new URL('../../dist/threadsafe-kaluma.min.js', import.meta.url), 'utf8');
+const CORE_MIN = readFileSync(new URL('../../dist/threadsafe.min.js', import.meta.url), 'utf8');
+
 /** Every handler attachInterrupt receives when the library entry builds sources of each kind. */
-function libraryHandlers() {
+function libraryHandlers(core = CORE, kaluma = KALUMA) {
   const sim = new KalumaSim({ countJs: false }); // the handlers' own source, not the cost-counting rewrite
-  sim.load(CORE, 'threadsafe.js').load(KALUMA, 'threadsafe-kaluma.js');
+  sim.load(core, 'threadsafe.js').load(kaluma, 'threadsafe-kaluma.js');
   sim.load(`
     var T = threadsafe, K = threadsafeKaluma;
     new K.InterruptSource(2, new T.ThreadSafeEvent());
@@ -33,6 +36,15 @@ rule('every InterruptSource handler from dist/threadsafe-kaluma.js touches only 
   for (const src of handlers) {
     assert.equal(isrViolations(src), [], src);
     assert.equal(closureViolations(KALUMA, src), [], src);
+  }
+});
+
+rule('every InterruptSource handler from the minified dist/threadsafe-kaluma.min.js touches only its closure primitives', () => {
+  const handlers = libraryHandlers(CORE_MIN, KALUMA_MIN);
+  assert.is(handlers.length, 4);
+  for (const src of handlers) {
+    assert.equal(isrViolations(src), [], src);
+    assert.equal(closureViolations(KALUMA_MIN, src), [], src);
   }
 });
 

@@ -15,14 +15,18 @@ export function firmwareHere(file) {
 
 const dist = (name) => readFileSync(new URL(`../../dist/${name}`, import.meta.url), 'utf8');
 
-/** A program made of the library bundles (globals `threadsafe`, `threadsafeKaluma`) and `code`. */
-export function withLibrary(code, { kaluma = true } = {}) {
-  return { code: dist('threadsafe.js') + '\n' + (kaluma ? dist('threadsafe-kaluma.js') + '\n' : '') + code };
+/**
+ * A program made of the library bundles (globals `threadsafe`, `threadsafeKaluma`) and `code`;
+ * `min: true` takes the minified bundles (dist/*.min.js).
+ */
+export function withLibrary(code, { kaluma = true, min = false } = {}) {
+  const ext = min ? '.min.js' : '.js';
+  return { code: dist('threadsafe' + ext) + '\n' + (kaluma ? dist('threadsafe-kaluma' + ext) + '\n' : '') + code };
 }
 
 /** A program file of host-tests/firmware/programs/, with the library bundles before it. */
-export function program(name, prelude = '') {
-  return withLibrary(prelude + readFileSync(new URL(`./programs/${name}`, import.meta.url), 'utf8'));
+export function program(name, prelude = '', options = {}) {
+  return withLibrary(prelude + readFileSync(new URL(`./programs/${name}`, import.meta.url), 'utf8'), options);
 }
 
 /** Pin script: `count` rising edges on `pin`, `periodMs` apart (high for half of it), from `atMs`. */
