@@ -303,11 +303,15 @@ export class ThreadSafeQueue<T> implements AsyncIterator<T> {
     const x = this._x;
     if (x !== 0) {
       if ((x & CLOSED) !== 0) return 0;
-      if ((x & GETTERS) !== 0 && i < end && this._wi === this._ri) {
-        if (this._g.head !== null) {
-          if ((x & TYPED) !== 0 && !this._fits(items[i], this._wi)) return 0;
-          this._handOver(items[i++]); // a waiting consumer takes the first item (or it goes to the ring)
-        } else this._x = x & ~GETTERS;
+      if ((x & GETTERS) !== 0) {
+        // Consumers wait only while the ring is empty: hand items over, one per waiting
+        // get()/next(), as long as the ring stays empty (ready() waiters wake and the item goes
+        // to the ring, which ends this loop).
+        while (i < end && this._wi === this._ri && this._g.head !== null) {
+          if ((x & TYPED) !== 0 && !this._fits(items[i], this._wi)) return i - (start === void 0 ? 0 : start);
+          this._handOver(items[i++]);
+        }
+        if (this._g.head === null) this._x &= ~GETTERS;
       }
     }
     const buf = this._buf;
@@ -469,7 +473,7 @@ export class ThreadSafeQueue<T> implements AsyncIterator<T> {
     } catch (e) {
       return false;
     }
-    return buf[wi] === item && !(item === 0 && 1 / (item as number) < 0);
+    return buf[wi] === item && (item !== 0 || 1 / buf[wi] === 1 / (item as number)); // -0 kept only where it stays -0
   }
 
   /** Throws if a TypedArray buffer cannot hold `item` faithfully. Writes only the free slot. */

@@ -246,6 +246,26 @@ irq('in one collection of 6 records, a record() that throws on the 3rd and an it
   assert.equal(sim.errors, []);
 });
 
+irq('detach() called from inside record() during a collection: each recorded edge is delivered once, nothing more, and recorded = delivered + dropped + pending', () => {
+  for (const events of ['FALLING', 'CHANGE']) {
+    const sim = board(`
+      var q = new T.ThreadSafeQueue(new Array(32));
+      var calls = 0;
+      var src = new K.InterruptSource(5, q, { events: ${events}, idle: false, pollMs: 50, record: function (e, i) { calls++; if (i === 1) src.detach(); return i; } });
+    `, { 5: pulses([10, 11]) });
+    sim.run(100);
+    const n = sim.evaluate('src.recorded()');
+    assert.ok(n >= 2, events);
+    assert.equal(json(sim, '(function () { var a = []; while (!q.empty()) a.push(q.getSync()); return a; })()'), Array.from({ length: n }, (_, i) => i), events);
+    assert.is(sim.evaluate('calls'), n, events + ': record() once per record');
+    assert.is(sim.evaluate('src.delivered()'), n);
+    assert.is(sim.evaluate('src.pending()'), 0);
+    assert.is(sim.evaluate('src.attached()'), false);
+    assert.is(sim.evaluate('src.polling()'), false, 'the timer stopped when the delivery ended');
+    assert.equal(sim.errors, []);
+  }
+});
+
 irq('a duck-typed target with only putSync() gets one call per record, in order; its QueueFull keeps the rest pending', () => {
   const sim = board(`
     var got = [];

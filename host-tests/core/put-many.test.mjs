@@ -2,7 +2,7 @@
 // per batch. It puts as many items as fit, in order, and stops at the first it cannot put.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { BUILDS, drain, takeAll, throwsLike } from './helpers.mjs';
+import { BUILDS, drain, takeAll, throwsLike, track } from './helpers.mjs';
 
 for (const { name, lib } of BUILDS) {
   const { ThreadSafeQueue } = lib;
@@ -52,6 +52,28 @@ for (const { name, lib } of BUILDS) {
     await ready;
     assert.equal(takeAll(q), [4, 5]);
     assert.is(q.hasWaiters(), false);
+  });
+
+  many('with two get()s waiting, each takes one item in order and the rest is queued; a later putSync is queued too', async () => {
+    const q = new ThreadSafeQueue(new Array(8));
+    const a = track(q.get());
+    const b = track(q.get());
+    assert.is(q.putManySync([1, 2, 3]), 3);
+    q.putSync(4);
+    await drain();
+    assert.equal([a.state(), a.value, b.state(), b.value], ['resolved', 1, 'resolved', 2]);
+    assert.is(q.hasWaiters(), false);
+    assert.equal(takeAll(q), [3, 4]);
+  });
+
+  many('a Float64Array and a Float32Array queue take -0 in a batch, as putSync does (integer arrays refuse it)', () => {
+    for (const Buf of [Float64Array, Float32Array]) {
+      const q = new ThreadSafeQueue(new Buf(4));
+      assert.is(q.putManySync([1, -0, 2]), 3, Buf.name);
+      const items = takeAll(q);
+      assert.equal(items, [1, -0, 2]);
+      assert.ok(Object.is(items[1], -0), Buf.name + ' keeps -0');
+    }
   });
 
   many('a waiting next() gets { value, done: false } for the first item', async () => {

@@ -22,8 +22,8 @@ interface Engine {
   stop: () => void;
   /** Counters and state for the queries: see Q_*. */
   q: (what: number) => any;
-  /** Counts every pending record as dropped (detach); returns how many. */
-  drop: () => number;
+  /** After detach: counts what is still pending as dropped and stops the timer (at once, or when the running delivery ends). */
+  end: () => void;
 }
 
 const Q_WRITTEN = 0;
@@ -59,6 +59,10 @@ interface State {
   timer: any;
   /** Empty ticks, mod 8: the idle check runs every 8th. */
   empty: number;
+  /** A delivery runs (deliver() is not re-entered). */
+  busy: boolean;
+  /** detach() was called during a delivery: finish when it ends. */
+  ending: boolean;
   onClosed: () => void;
 }
 
@@ -133,7 +137,30 @@ function makeEngine(s: State): Engine {
     w = (w + 1) & 0x7ffffff; // publish: the main loop sees the record from here on
   }
 
+  // One delivery at a time: record() or a target may call flush() or detach() while a
+  // delivery runs; the inner call then does nothing, and a detach() is finished (the rest
+  // counted as dropped, the timer stopped) when the running delivery ends.
   function deliver(): number {
+    if (s.busy) return 0;
+    s.busy = true;
+    try {
+      return collect();
+    } finally {
+      s.busy = false;
+      if (s.ending) finish();
+    }
+  }
+
+  /** After detach(): what is left is counted as dropped; the timer stops. */
+  function finish(): void {
+    s.ending = false;
+    const left = (w - r) & MASK;
+    s.dropped = (s.dropped + left) & MASK;
+    r = (r + left) & MASK;
+    stop();
+  }
+
+  function collect(): number {
     const end = w; // what is recorded now; later edges wait for the next collection
     if (r === end) return 0;
     const target = s.target;
@@ -245,11 +272,9 @@ function makeEngine(s: State): Engine {
     deliver: deliver,
     start: start,
     stop: stop,
-    drop: function () {
-      const left = (w - r) & MASK;
-      s.dropped = (s.dropped + left) & MASK;
-      r = (r + left) & MASK;
-      return left;
+    end: function () {
+      if (s.busy) s.ending = true; // detach() from inside a delivery: finished when it ends
+      else finish();
     },
     q: function (what: number): any {
       switch (what) {
@@ -403,6 +428,8 @@ export class InterruptSource<T = number> {
       lastError: undefined,
       timer: null,
       empty: 0,
+      busy: false,
+      ending: false,
       onClosed: function () {
         self.detach();
       },
@@ -485,10 +512,9 @@ export class InterruptSource<T = number> {
     this._attached = false;
     const e = this._e;
     try {
-      e.deliver();
+      e.deliver(); // does nothing when detach() is called from inside a delivery
     } finally {
-      e.drop();
-      e.stop();
+      e.end();
       if (this._hooked && this._target.onwait === e.start) this._target.onwait = null;
       this._hooked = false;
     }
