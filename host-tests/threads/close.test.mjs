@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process';
 import {
   ThreadSafeQueue, ThreadSafeEvent, ThreadSafeFlag, ClosedError, QueueClosed, attach, watchWorker,
 } from '../../dist/shared.mjs';
-import { settle, spawn, within, SHARED_MJS } from './helpers.mjs';
+import { blockedInWaitSync, settle, spawn, within, SHARED_MJS } from './helpers.mjs';
 
 const close = suite('close() from either side');
 
@@ -166,12 +166,7 @@ death('a worker blocked in getSync(true) wakes with QueueClosed when its peer wo
 
 death('a worker terminated inside flag.waitSync() leaves its claim behind, yet the survivors get ClosedError, not FlagInUse', async () => {
   const f = new ThreadSafeFlag();
-  const started = new ThreadSafeEvent();
-  const w = spawn(`
-    const f = S.ThreadSafeFlag.from(workerData.f);
-    S.ThreadSafeEvent.from(workerData.started).set();
-    f.waitSync(); // blocks until terminated
-  `, { f: f.share(), started: started.share() });
+  const { w, started } = blockedInWaitSync(f, ThreadSafeEvent);
   watchWorker(w.worker, f);
   await within(started.wait(), 30000, 'worker start');
   await new Promise((r) => setTimeout(r, 20)); // it is blocked in waitSync now

@@ -7,7 +7,7 @@ import { AbortError, ClosedError, FlagInUse, ThreadSafeEvent, ThreadSafeFlag, Th
 import { createRequire } from 'node:module';
 import * as core from '../../dist/threadsafe.mjs';
 import * as shared from '../../dist/shared.mjs';
-import { settle, spawn, within } from './helpers.mjs';
+import { blockedInWaitSync, settle, spawn, within } from './helpers.mjs';
 
 const require = createRequire(import.meta.url);
 
@@ -69,12 +69,7 @@ test('flag: a wait begun in the same turn as the abort of the previous one is no
 
 test('flag: a worker terminated inside waitSync() keeps its claim; after close(), a set made before the close is delivered, then ClosedError', async () => {
   const f = new ThreadSafeFlag();
-  const started = new ThreadSafeEvent();
-  const w = spawn(`
-    const f = S.ThreadSafeFlag.from(workerData.f);
-    S.ThreadSafeEvent.from(workerData.started).set();
-    f.waitSync(); // blocks until terminated
-  `, { f: f.share(), started: started.share() });
+  const { w, started } = blockedInWaitSync(f, ThreadSafeEvent);
   await within(started.wait(), 30000, 'worker start');
   const words = new Int32Array(f.share().buffer);
   while (Atomics.load(words, 7) === 0) await new Promise((r) => setTimeout(r, 5)); // claimed: it is in waitSync

@@ -47,6 +47,20 @@ export function spawn(body, workerData) {
   return { worker, messages, exit, message };
 }
 
+/**
+ * A worker that claims flag `f` and blocks in `f.waitSync()` until it is terminated. Returns the
+ * spawned worker and `started`, an event the worker sets just before it blocks.
+ */
+export function blockedInWaitSync(f, ThreadSafeEvent) {
+  const started = new ThreadSafeEvent();
+  const w = spawn(`
+    const f = S.ThreadSafeFlag.from(workerData.f);
+    S.ThreadSafeEvent.from(workerData.started).set();
+    f.waitSync(); // blocks until terminated
+  `, { f: f.share(), started: started.share() });
+  return { w, started };
+}
+
 /** Rejects if `promise` does not settle within `ms`: a hang becomes a failed test. */
 export function within(promise, ms, what) {
   let t;

@@ -18,8 +18,6 @@ interface Engine {
   deliver: () => number;
   /** Starts the collecting timer (also the target's `onwait` hook). */
   start: () => void;
-  /** Stops the collecting timer. */
-  stop: () => void;
   /** Counters and state for the queries: see Q_*. */
   q: (what: number) => any;
   /** After detach: counts what is still pending as dropped and stops the timer (at once, or when the running delivery ends). */
@@ -271,7 +269,6 @@ function makeEngine(s: State): Engine {
     isr: s.single !== 0 ? count : ring,
     deliver: deliver,
     start: start,
-    stop: stop,
     end: function () {
       if (s.busy) s.ending = true; // detach() from inside a delivery: finished when it ends
       else finish();
