@@ -297,7 +297,7 @@ export class ThreadSafeQueue<T> implements AsyncIterator<T> {
     let i = start === void 0 ? 0 : start;
     if (typeof i !== 'number' || !(i >= 0 && i <= len) || i % 1 !== 0) throw range('start', i, len);
     const end = count === void 0 ? len : i + count;
-    if (typeof count !== 'undefined' && (typeof count !== 'number' || !(count >= 0 && end <= len) || count % 1 !== 0)) {
+    if (count !== void 0 && (typeof count !== 'number' || !(count >= 0 && end <= len) || count % 1 !== 0)) {
       throw range('count', count, len - i);
     }
     const x = this._x;
