@@ -1,6 +1,7 @@
 /**
  * A minimal AbortController for runtimes that have none (Kaluma, Espruino).
  */
+import { construct } from './args';
 import { AbortError } from './errors';
 
 type AbortListener = ((this: AbortSignal, event: AbortEvent) => void) | { handleEvent(event: AbortEvent): void };
@@ -19,12 +20,21 @@ export interface AbortEvent {
  */
 export class AbortSignal {
   /** True once `abort()` was called on its controller. */
-  aborted = false;
+  aborted: boolean;
   /** What `abort(reason)` was given; an `AbortError` when no reason was given. */
-  reason: unknown = undefined;
+  reason: unknown;
   /** Called with the abort event, after the listeners. */
-  onabort: ((event: AbortEvent) => void) | null = null;
-  private _listeners: AbortListener[] = [];
+  onabort: ((event: AbortEvent) => void) | null;
+  private _listeners: AbortListener[];
+
+  /** A signal not aborted yet; made by `new AbortController()` (TypeError without `new` or with an argument). */
+  constructor() {
+    construct(this, AbortSignal, arguments.length, 0, 'AbortSignal');
+    this.aborted = false;
+    this.reason = undefined;
+    this.onabort = null;
+    this._listeners = [];
+  }
 
   /**
    * Adds a listener for `'abort'` (other types are ignored); adding the same one twice adds it
@@ -54,7 +64,13 @@ export class AbortSignal {
  */
 export class AbortController {
   /** The signal to pass as `{ signal }`. */
-  readonly signal: AbortSignal = new AbortSignal();
+  readonly signal: AbortSignal;
+
+  /** A controller and its signal; TypeError without `new` or with an argument. */
+  constructor() {
+    construct(this, AbortController, arguments.length, 0, 'AbortController');
+    this.signal = new AbortSignal();
+  }
 
   /**
    * Aborts the signal; a second call does nothing. Every listener runs even if one throws;

@@ -1,6 +1,7 @@
 /**
  * ThreadSafeEvent: any number of tasks wait, any context sets.
  */
+import { construct } from './args';
 import { abortedAlready, addWaiter, checkOptions, release, RESOLVED, WaitList, WaitOptions } from './waiters';
 import type { Waiter } from './waiters';
 
@@ -46,7 +47,9 @@ export class ThreadSafeEvent {
   /** Set or not. While it is set nobody waits, so set() on a set event reads only this. */
   private declare _state: boolean;
 
+  /** A clear event; throws a TypeError when called without `new` or with an argument. */
   constructor() {
+    construct(this, ThreadSafeEvent, arguments.length, 0, 'ThreadSafeEvent');
     this.onwait = null;
     this._waiters = new WaitList();
     this._state = false;

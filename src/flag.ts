@@ -1,6 +1,7 @@
 /**
  * ThreadSafeFlag: one task waits, any context sets.
  */
+import { construct } from './args';
 import { FlagInUse } from './errors';
 import { abortedAlready, addWaiter, checkOptions, release, RESOLVED, WaitList, WaitOptions } from './waiters';
 
@@ -43,7 +44,9 @@ export class ThreadSafeFlag {
   /** The recorded signal: true between a `set()` nobody was waiting for and the next wait. */
   private declare _state: boolean;
 
+  /** A clear flag; throws a TypeError when called without `new` or with an argument. */
   constructor() {
+    construct(this, ThreadSafeFlag, arguments.length, 0, 'ThreadSafeFlag');
     const self = this;
     this.onwait = null;
     this._resumed = function () {

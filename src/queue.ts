@@ -1,7 +1,7 @@
 /**
  * ThreadSafeQueue: a fixed-size ring buffer between one producer context and one consumer.
  */
-import { RangeErr } from './args';
+import { construct, RangeErr } from './args';
 import { QueueClosed, QueueEmpty, QueueFull } from './errors';
 import {
   abortedAlready, addWaiter, checkOptions, describe, rejectWaiter, release, RESOLVED, resolveWaiter, WaitList, WaitOptions,
@@ -68,9 +68,11 @@ export class ThreadSafeQueue<T> implements AsyncIterator<T> {
   // sync paths test both with one read.
   /**
    * Called synchronously whenever the consumer begins to wait (a `get()`/`next()`/`ready()` on an
-   * empty queue); null by default. One listener: the Kaluma InterruptSource uses it to collect
-   * edges only while someone waits. Do not wait on the queue from inside it. If it throws, the
-   * wait throws that error and leaves nothing registered (unless the hook settled it: that stands).
+   * empty queue), and once at the end of `close()`; null by default. One listener: the Kaluma
+   * InterruptSource uses it to collect edges only while someone waits (and to detach itself
+   * once the queue is closed). Do not wait on the queue from inside it. If it throws, the wait
+   * throws that error and leaves nothing registered (unless the hook settled it: that stands);
+   * `close()` throws it after closing.
    */
   declare onwait: (() => void) | null;
   /** Waiting consumers (get, next, ready), oldest first; only while the ring is empty. */
@@ -88,9 +90,10 @@ export class ThreadSafeQueue<T> implements AsyncIterator<T> {
   /**
    * @param buf An Array or TypedArray of N >= 2 slots; the queue holds at most N-1 items.
    *   Throws TypeError for anything else (a string too, which the type refuses as well),
-   *   RangeError for fewer than 2 slots.
+   *   RangeError for fewer than 2 slots; a TypeError without `new` or with a second argument.
    */
   constructor(buf: QueueBuffer<T> & object) {
+    construct(this, ThreadSafeQueue, arguments.length, 1, 'ThreadSafeQueue');
     const typed = isTypedArray(buf);
     if (!typed && !Array.isArray(buf)) {
       throw new TypeError('ThreadSafeQueue: buf must be an Array or a TypedArray, got ' + describe(buf));
@@ -240,8 +243,10 @@ export class ThreadSafeQueue<T> implements AsyncIterator<T> {
    * Takes up to `max` (default: all that fit) of the oldest items into `into[0..n-1]` in one
    * call and returns n: 0 when the queue is empty (also once closed and drained: it never
    * throws QueueEmpty or QueueClosed). Frees their slots as `getSync()` does (waiting `put()`s
-   * move in); never allocates. Throws TypeError for an `into` that is not an Array or
-   * TypedArray, RangeError for a `max` that is not an integer >= 0.
+   * move in); never allocates. Stops before an item `into` cannot hold (a bigint or a Symbol
+   * into a number TypedArray, an object whose `valueOf` throws): that item stays queued, and
+   * when it is the first the engine's error is rethrown. Throws TypeError for an `into` that is
+   * not an Array or TypedArray, RangeError for a `max` that is not an integer >= 0.
    */
   getManySync(into: QueueBuffer<T>, max?: number): number {
     if (into === null || typeof into !== 'object' || !(Array.isArray(into) || isTypedArray(into))) {
@@ -252,7 +257,7 @@ export class ThreadSafeQueue<T> implements AsyncIterator<T> {
       if (typeof max !== 'number' || !(max >= 0) || max % 1 !== 0) {
         throw new (typeof max === 'number' ? RangeErr : TypeError)('ThreadSafeQueue.getManySync: max must be an integer >= 0, got ' + describe(max));
       }
-      if (max < m) m = max;
+      if (max < m) m = max + 0; // -0 + 0 is +0: the count returned is never -0
     }
     const buf = this._buf;
     const n = this._n;
@@ -262,21 +267,26 @@ export class ThreadSafeQueue<T> implements AsyncIterator<T> {
     let k = this._wi - ri;
     if (k < 0) k += n;
     if (k > m) k = m;
-    if ((x & TYPED) === 0) {
-      for (let i = 0; i < k; i++) {
-        into[i] = buf[ri];
-        buf[ri] = void 0 as any; // let the collector have it
-        if (++ri === n) ri = 0;
+    let i = 0;
+    try {
+      if ((x & TYPED) === 0) {
+        for (; i < k; i++) {
+          into[i] = buf[ri]; // may throw (a TypedArray `into`): the slot is cleared only after the copy
+          buf[ri] = void 0 as any; // let the collector have it
+          if (++ri === n) ri = 0;
+        }
+      } else {
+        for (; i < k; i++) {
+          into[i] = buf[ri];
+          if (++ri === n) ri = 0;
+        }
       }
-    } else {
-      for (let i = 0; i < k; i++) {
-        into[i] = buf[ri];
-        if (++ri === n) ri = 0;
-      }
+    } catch (e) {
+      if (i === 0) throw e; // nothing taken: the queue is unchanged
     }
-    this._ri = ri; // release: the slots are free from here on
-    if ((x & PUTTERS) !== 0 && k !== 0) this._admitAll();
-    return k;
+    this._ri = ri; // release: the slots are free from here on (up to the item `into` refused)
+    if ((x & PUTTERS) !== 0 && i !== 0) this._admitAll();
+    return i;
   }
 
   /**
@@ -296,10 +306,10 @@ export class ThreadSafeQueue<T> implements AsyncIterator<T> {
     const len = items.length;
     let i = start === void 0 ? 0 : start;
     if (typeof i !== 'number' || !(i >= 0 && i <= len) || i % 1 !== 0) throw range('start', i, len);
-    const end = count === void 0 ? len : i + count;
-    if (count !== void 0 && (typeof count !== 'number' || !(count >= 0 && end <= len) || count % 1 !== 0)) {
-      throw range('count', count, len - i);
+    if (count !== void 0 && (typeof count !== 'number' || !(count >= 0 && i + count <= len) || count % 1 !== 0)) {
+      throw range('count', count, len - i); // typeof first: a bigint count would throw in `i + count`
     }
+    const end = count === void 0 ? len : i + count;
     const x = this._x;
     if (x !== 0) {
       if ((x & CLOSED) !== 0) return 0;
@@ -344,7 +354,7 @@ export class ThreadSafeQueue<T> implements AsyncIterator<T> {
    * Closes the queue: later puts throw `QueueClosed`, waiting puts reject with it (their items
    * are not put), items already queued can still be taken, and waiting consumers of an empty
    * queue are released (`get()` rejects with `QueueClosed`, `next()` gives `{ done: true }`,
-   * `ready()` resolves). Closing twice does nothing.
+   * `ready()` resolves), then `onwait` is called. Closing twice does nothing.
    */
   close(): void {
     if ((this._x & CLOSED) !== 0) return;
@@ -360,6 +370,8 @@ export class ThreadSafeQueue<T> implements AsyncIterator<T> {
       else resolveWaiter(w, w.value === AS_RESULT ? { value: undefined, done: true } : undefined);
       w = this._g.head;
     }
+    const hook = this.onwait; // an idle InterruptSource starts its timer, sees the close and detaches
+    if (hook !== null) hook();
   }
 
   /** The number of items queued (0 … N-1). */
@@ -506,12 +518,14 @@ export interface ThreadSafeQueue<T> {
 }
 
 /**
- * True for a TypedArray on every engine (Espruino has no `ArrayBuffer.isView`, and its
- * TypedArrays have no `constructor.name`): it has a numeric `byteOffset` and `length`, which a
- * DataView (no `length`) and an Array (no `byteOffset`) have not.
+ * True for a TypedArray (of any realm): `ArrayBuffer.isView` tells a real view from an object
+ * that only looks like one (`{ length: 4, byteOffset: 0 }`), and a `length` tells it from a
+ * DataView. Espruino has no `ArrayBuffer.isView`: there a view is what has an ArrayBuffer.
  */
 function isTypedArray(buf: any): boolean {
-  return buf != null && typeof buf.byteOffset === 'number' && typeof buf.length === 'number';
+  const AB: any = ArrayBuffer;
+  if (AB.isView !== void 0) return AB.isView(buf) && typeof buf.length === 'number';
+  return buf != null && typeof buf.length === 'number' && buf.buffer instanceof AB;
 }
 
 /** "an Int16Array", "a Uint8Array": the buffer's type with its article, for error messages. */

@@ -8,7 +8,7 @@
  * cancelled waiter stays registered. A waiter is its own abort listener (`handleEvent`), so
  * cancellation needs no closure; only a `timeout` costs one (the timer callback).
  */
-import { describe, RangeErr } from './args';
+import { describe, RangeErr, unknownOption } from './args';
 import { AbortError, TimeoutError } from './errors';
 
 export { describe };
@@ -89,11 +89,15 @@ function capture(resolve: Resolve, reject: Reject): void {
   capturedReject = reject;
 }
 
+/** The options of every waiting method, for the messages. */
+const OPTIONS = 'signal, timeout';
+
 /** The longest timer delay engines honour (2^31-1 ms, written out in its message); setTimeout fires at once beyond it. */
 const MAX_TIMEOUT = 2147483647;
 
 /**
- * Checks a waiting method's options; throws a TypeError/RangeError naming the bad one.
+ * Checks a waiting method's options; throws a TypeError/RangeError naming the bad one, and a
+ * TypeError for a key that is not an option (a misspelt `timeot` would otherwise be ignored).
  * (An already-aborted signal is not a bad argument: `abortedAlready` rejects with AbortError.)
  */
 export function checkOptions(options: WaitOptions | undefined, method: string): void {
@@ -104,9 +108,10 @@ export function checkOptions(options: WaitOptions | undefined, method: string): 
   let bad: unknown;
   let range = false;
   if (options === null || typeof options !== 'object') {
-    what = 'options must be an object like { signal, timeout }';
+    what = 'options must be an object like { ' + OPTIONS + ' }';
     bad = options;
   } else {
+    for (const key in options) if (key !== 'signal' && key !== 'timeout') throw unknownOption(method, key, OPTIONS);
     const signal = options.signal;
     const timeout = options.timeout;
     if (

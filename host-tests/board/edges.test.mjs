@@ -63,11 +63,11 @@ test('an InterruptSource whose attachInterrupt throws leaves nothing behind: no 
   assert.is(sim.evaluate('evt.onwait === null && q.onwait === null'), true);
 });
 
-test('a pin beyond the RP2040\'s GPIOs 0..29 is a TypeError before the firmware is called (Kaluma 1.2.1 hangs on attachInterrupt(40))', () => {
+test('a pin beyond the RP2040\'s GPIOs 0..29 is a RangeError before the firmware is called (Kaluma 1.2.1 hangs on attachInterrupt(40))', () => {
   const sim = board('var evt = new T.ThreadSafeEvent(); var calls = 0, realAttach = attachInterrupt; attachInterrupt = function (p, f, e) { calls++; return realAttach(p, f, e); };');
   for (const pin of [30, 40, 255]) {
-    assert.match(err(sim, `new K.InterruptSource(${pin}, evt)`), /^TypeError: InterruptSource: pin must be a GPIO number \(an integer 0\.\.29\), got \d+$/);
-    assert.match(err(sim, `new K.WatchSource(${pin}, evt)`), /^TypeError: WatchSource: pin must be a GPIO number \(an integer 0\.\.29\)/);
+    assert.match(err(sim, `new K.InterruptSource(${pin}, evt)`), /^RangeError: InterruptSource: pin must be a GPIO number \(an integer 0\.\.29\), got \d+$/);
+    assert.match(err(sim, `new K.WatchSource(${pin}, evt)`), /^RangeError: WatchSource: pin must be a GPIO number \(an integer 0\.\.29\)/);
   }
   assert.is(sim.evaluate('calls'), 0, 'attachInterrupt never called');
   assert.is(sim.watches.length, 0);

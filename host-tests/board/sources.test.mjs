@@ -327,7 +327,7 @@ irq('a closed queue target detaches the source', () => {
 irq('bad arguments throw a TypeError or RangeError naming the argument', () => {
   const sim = board('');
   const err = (code) => sim.evaluate(`(function () { try { ${code}; return 'no error'; } catch (e) { return e.name + ': ' + e.message; } })()`);
-  assert.match(err('new K.InterruptSource(-1, new T.ThreadSafeEvent())'), /^TypeError: InterruptSource: pin must be/);
+  assert.match(err('new K.InterruptSource(-1, new T.ThreadSafeEvent())'), /^RangeError: InterruptSource: pin must be/);
   assert.match(err('new K.InterruptSource(5, {})'), /^TypeError: InterruptSource: target must be/);
   assert.match(err('new K.InterruptSource(5, new T.ThreadSafeEvent(), { events: 3 })'), /^TypeError: InterruptSource: options.events must be/);
   assert.match(err('new K.InterruptSource(5, new T.ThreadSafeEvent(), { pollMs: -1 })'), /^RangeError: InterruptSource: options.pollMs must be/);

@@ -103,6 +103,50 @@ for (const { name, lib } of BUILDS) {
     assert.is(p3.state(), 'resolved');
   });
 
+  many('into a Float64Array with a bigint third item: the two before it are taken and returned, the bigint and the rest stay queued in order', () => {
+    const q = new ThreadSafeQueue(new Array(8));
+    for (const x of [1, 2, 3n, 4]) q.putSync(x);
+    const into = new Float64Array(8);
+    assert.is(q.getManySync(into), 2);
+    assert.equal(Array.from(into.subarray(0, 2)), [1, 2]);
+    assert.is(q.qsize(), 2);
+    // the bigint is now first: nothing can be taken into a Float64Array, the engine's error says why
+    throwsLike(() => q.getManySync(into), TypeError, /BigInt/);
+    assert.is(q.qsize(), 2, 'a getManySync that threw took nothing');
+    assert.equal(takeAll(q), [3n, 4]);
+  });
+
+  many('into a TypedArray, a Symbol item or an object whose valueOf throws stops the batch before it; nothing is lost', () => {
+    const sym = Symbol('s');
+    const bad = { valueOf() { throw new Error('no number'); } };
+    for (const odd of [sym, bad]) {
+      const q = new ThreadSafeQueue(new Array(6));
+      for (const x of [7, odd, 8]) q.putSync(x);
+      const into = new Int32Array(4);
+      assert.is(q.getManySync(into), 1);
+      assert.is(into[0], 7);
+      assert.throws(() => q.getManySync(into));
+      assert.is(q.qsize(), 2);
+      assert.is(q.getSync(), odd);
+      assert.is(q.getSync(), 8);
+    }
+  });
+
+  many('into a TypedArray from a TypedArray queue whose items it cannot hold (BigInt64Array into Float64Array) throws and takes nothing', () => {
+    const q = new ThreadSafeQueue(new BigInt64Array(4));
+    q.putSync(5n);
+    throwsLike(() => q.getManySync(new Float64Array(4)), TypeError, /BigInt/);
+    assert.is(q.qsize(), 1);
+    assert.is(q.getSync(), 5n);
+  });
+
+  many('with a max of -0 returns +0, not -0', () => {
+    const q = new ThreadSafeQueue(new Array(4));
+    q.putSync(1);
+    assert.ok(Object.is(q.getManySync(new Array(4), -0), 0));
+    assert.is(q.qsize(), 1);
+  });
+
   many('a bad into or max throws naming the argument, and takes nothing', () => {
     const q = new ThreadSafeQueue(new Array(4));
     q.putSync(1);
@@ -113,6 +157,15 @@ for (const { name, lib } of BUILDS) {
     throwsLike(() => q.getManySync([], 1.5), RangeError, /max must be an integer/);
     throwsLike(() => q.getManySync([], NaN), RangeError, /max must be an integer/);
     throwsLike(() => q.getManySync([], '2'), TypeError, /getManySync: max must be an integer >= 0, got the string "2"/);
+    assert.is(q.qsize(), 1);
+  });
+
+  many('an object that only looks like a TypedArray ({ length, byteOffset }) or a DataView is refused as into, and nothing is taken', () => {
+    const q = new ThreadSafeQueue(new Array(4));
+    q.putSync(1);
+    for (const fake of [{ length: 4, byteOffset: 0 }, { length: 4, byteOffset: 0, buffer: new ArrayBuffer(4) }, new DataView(new ArrayBuffer(8))]) {
+      throwsLike(() => q.getManySync(fake), TypeError, /getManySync: into must be an Array or a TypedArray, got an object/);
+    }
     assert.is(q.qsize(), 1);
   });
 

@@ -78,12 +78,50 @@ for (const { name, lib } of BUILDS) {
       [null, /got null/],
       [{ length: 5 }, /got an object/],
       [new DataView(new ArrayBuffer(8)), /buf must be an Array or a TypedArray/],
+      [{ length: 4, byteOffset: 0 }, /got an object/], // looks like a TypedArray, is not one
+      [{ length: 4, byteOffset: 0, buffer: new ArrayBuffer(4) }, /got an object/],
       [new ArrayBuffer(8), /buf must be an Array or a TypedArray/],
     ];
     for (const [bad, re] of cases) {
       throwsLike(() => new ThreadSafeQueue(bad), TypeError, /ThreadSafeQueue: buf must be an Array or a TypedArray/);
       throwsLike(() => new ThreadSafeQueue(bad), TypeError, re);
     }
+  });
+
+  // Each public constructor of the core, with the arguments it takes.
+  const constructors = [
+    ['ThreadSafeFlag', () => [], 0],
+    ['ThreadSafeEvent', () => [], 0],
+    ['ThreadSafeQueue', () => [new Array(4)], 1],
+    ['AbortController', () => [], 0],
+  ];
+
+  args('a constructor called without new throws a TypeError naming it, and writes nothing onto its this (a CommonJS module\'s exports)', () => {
+    for (const [n, argsOf] of constructors) {
+      const host = { [n]: lib[n] }; // T.ThreadSafeQueue(buf): `this` is the module object
+      throwsLike(() => host[n](...argsOf()), TypeError, new RegExp(`^${n}: a constructor: call it with new$`));
+      assert.equal(Object.keys(host), [n], `${n}() wrote nothing onto its this`);
+      throwsLike(() => lib[n](...argsOf()), TypeError, new RegExp(`^${n}: a constructor`));
+    }
+  });
+
+  args('a constructor given an argument it does not take throws a TypeError saying how many it takes (new ThreadSafeEvent(5), new ThreadSafeFlag(\'x\'))', () => {
+    for (const [n, argsOf, most] of constructors) {
+      throwsLike(() => new lib[n](...argsOf(), 'x'), TypeError, new RegExp(`^${n}: takes ${most} argument\\(s\\) at most, got ${most + 1}$`));
+    }
+    throwsLike(() => new ThreadSafeEvent(5), TypeError, /takes 0 argument/);
+    throwsLike(() => new ThreadSafeFlag('x'), TypeError, /takes 0 argument/);
+    throwsLike(() => new ThreadSafeQueue(new Array(4), 10), TypeError, /takes 1 argument/);
+  });
+
+  args('a subclass of a primitive is constructed with new as usual', () => {
+    class Named extends ThreadSafeQueue {
+      constructor(buf) { super(buf); this.label = 'x'; }
+    }
+    const q = new Named(new Array(3));
+    q.putSync(1);
+    assert.is(q.getSync(), 1);
+    assert.is(q.label, 'x');
   });
 
   args('putSync/getSync with a non-boolean block throw a TypeError naming block, and the queue is unchanged', () => {
@@ -139,6 +177,12 @@ for (const { name, lib } of BUILDS) {
     args(`${method}({ timeout }) that is not a number throws a TypeError naming options.timeout`, () => {
       for (const bad of ['10', null, true, {}, 10n]) {
         throwsLike(() => call({ timeout: bad }), TypeError, new RegExp(`${m}: options\\.timeout must be a number of milliseconds`));
+      }
+    });
+
+    args(`${method}({ timeot: 5 }): an unknown option throws a TypeError naming it and the known ones`, () => {
+      for (const [bad, key] of [[{ timeot: 5 }, 'timeot'], [{ timeout: 5, signl: null }, 'signl'], [{ once: true }, 'once']]) {
+        throwsLike(() => call(bad), TypeError, new RegExp(`^${m}: unknown option "${key}" \\(the options are signal, timeout\\)$`));
       }
     });
 

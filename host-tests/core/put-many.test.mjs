@@ -128,6 +128,21 @@ for (const { name, lib } of BUILDS) {
     assert.is(q.qsize(), 0);
   });
 
+  many('a bigint or Symbol count (or start) is a TypeError naming it, not the engine\'s "Cannot mix BigInt", and nothing is put', () => {
+    const q = new ThreadSafeQueue(new Array(8));
+    throwsLike(() => q.putManySync([1, 2], 0, 1n), TypeError, /putManySync: count must be a number, got 1n/);
+    throwsLike(() => q.putManySync([1, 2], 0, Symbol('n')), TypeError, /putManySync: count must be a number, got a symbol/);
+    throwsLike(() => q.putManySync([1, 2], 1n), TypeError, /putManySync: start must be a number, got 1n/);
+    throwsLike(() => q.putManySync([1, 2], Symbol('s')), TypeError, /putManySync: start must be a number, got a symbol/);
+    assert.is(q.qsize(), 0);
+  });
+
+  many('an object that only looks like a TypedArray ({ length, byteOffset }) is refused as items, and nothing is put', () => {
+    const q = new ThreadSafeQueue(new Array(8));
+    throwsLike(() => q.putManySync({ length: 2, byteOffset: 0, 0: 1, 1: 2 }), TypeError, /putManySync: items must be an Array or a TypedArray, got an object/);
+    assert.is(q.qsize(), 0);
+  });
+
   many('putManySync then getManySync moves 1,000 items through 16 slots in order', async () => {
     const q = new ThreadSafeQueue(new Array(16));
     const src = Array.from({ length: 1000 }, (_, i) => i);

@@ -19,13 +19,13 @@ const root = new URL('../../', import.meta.url);
 
 /** Bytes of heap after parse allowed per bundle (issue 9: core goal 8 KB, Kaluma entry 5 KB more). */
 const BUDGETS = {
-  'dist/threadsafe.js': 16400, // 15,920 B measured (issue 9 goal: 8 KB; missed, see the issue's closing note; ready/getManySync/putManySync cost ~2.2 KB)
-  'dist/threadsafe.min.js': 13750, // 13,352 B: the same bundle minified, for pasting onto a board
-  'dist/threadsafe-kaluma.js': 12200, // 11,840 B (the 64-record CHANGE ring, the batch delivery, one delivery at a time)
-  'dist/threadsafe-kaluma.min.js': 9900, // 9,600 B
-  'dist/board/button.js': 17350, // 16,832 B (minified by the board build)
-  'dist/board/echo.js': 11650, // 11,304 B
-  'dist/board/event.js': 15450, // 15,000 B
+  'dist/threadsafe.js': 17300, // 16,784 B measured (issue 9 goal: 8 KB; missed, see the issue's closing note; ready/getManySync/putManySync cost ~2.2 KB; the constructor, option-key and partial-copy checks +0.9 KB)
+  'dist/threadsafe.min.js': 14550, // 14,104 B: the same bundle minified, for pasting onto a board
+  'dist/threadsafe-kaluma.js': 12950, // 12,584 B (the 64-record CHANGE ring, the batch delivery, one delivery at a time)
+  'dist/threadsafe-kaluma.min.js': 10500, // 10,184 B
+  'dist/board/button.js': 18350, // 17,824 B (minified by the board build)
+  'dist/board/echo.js': 12300, // 11,952 B
+  'dist/board/event.js': 16450, // 15,992 B
 };
 
 const test = suite('heap after parse on the Kaluma firmware');

@@ -1,7 +1,7 @@
 // ThreadSafeQueue in shared memory with real worker_threads: a million items through 16 slots.
 import { test, suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ThreadSafeQueue, AbortError, QueueEmpty, QueueFull, TimeoutError, watchWorker } from '../../dist/shared.mjs';
+import { ThreadSafeEvent, ThreadSafeFlag, ThreadSafeQueue, AbortError, QueueEmpty, QueueFull, TimeoutError, watchWorker } from '../../dist/shared.mjs';
 import { settle, spawn, within } from './helpers.mjs';
 
 const N = 1e6;
@@ -142,6 +142,37 @@ sync('a second object on the same buffer (from share()) sees the same items', ()
   assert.ok(a.empty() && b.empty());
 });
 
+sync('two consumer objects of one queue in one thread: when the other moves the read index by exactly one lap, no item of the old lap comes back', () => {
+  const q = new ThreadSafeQueue(4, 'int32');
+  const B = ThreadSafeQueue.from(q.share());
+  const P = ThreadSafeQueue.from(q.share());
+  P.putSync(1); P.putSync(2); P.putSync(3);
+  assert.is(q.getSync(), 1);
+  assert.is(B.getSync(), 2);
+  assert.is(B.getSync(), 3);
+  P.putSync(4); P.putSync(5);
+  assert.is(B.getSync(), 4);
+  assert.is(B.getSync(), 5); // the read index is back where q last left it, one lap later
+  assert.is(q.qsize(), 0);
+  assert.throws(() => q.getSync(), (e) => e.name === 'QueueEmpty', 'q sees the queue empty (it returned 2, from the last lap)');
+  assert.is(q.qsize(), 0);
+});
+
+sync('two producer objects of one queue in one thread: when the other moves the write index by exactly one lap, a full queue stays full', () => {
+  const q = new ThreadSafeQueue(4, 'int32'); // capacity 3
+  const A = ThreadSafeQueue.from(q.share());
+  const C = ThreadSafeQueue.from(q.share()); // the consumer
+  q.putSync(1);
+  A.putSync(2); A.putSync(3);
+  assert.is(C.getSync(), 1); assert.is(C.getSync(), 2);
+  A.putSync(4); A.putSync(5); // full (3, 4, 5), and the write index is back where q last left it, one lap later
+  assert.is(q.full(), true);
+  assert.throws(() => q.putSync(6), (e) => e.name === 'QueueFull', 'q must see the queue full');
+  const out = [];
+  while (!C.empty()) out.push(C.getSync());
+  assert.equal(out, [3, 4, 5], 'a capacity-3 queue never gives more than 3 items');
+});
+
 sync('bad items for the slot type are refused and the queue is unchanged', () => {
   const q = new ThreadSafeQueue(4, 'int32');
   assert.throws(() => q.putSync('1'), (e) => e instanceof TypeError && /item must be a number/.test(e.message));
@@ -157,6 +188,15 @@ sync('bad constructor arguments name the argument', () => {
   assert.throws(() => new ThreadSafeQueue(2.5), (e) => e instanceof RangeError);
   assert.throws(() => new ThreadSafeQueue('16'), (e) => e instanceof TypeError && /slots/.test(e.message));
   assert.throws(() => new ThreadSafeQueue(16, 'int8'), (e) => e instanceof TypeError && /type/.test(e.message));
+  assert.throws(() => new ThreadSafeQueue(16, 'int32', 1), (e) => e instanceof TypeError && /takes 2 argument\(s\) at most, got 3/.test(e.message));
+});
+
+sync('the shared event and flag take no argument, and wait() refuses an unknown option naming it', () => {
+  for (const C of [ThreadSafeEvent, ThreadSafeFlag]) {
+    assert.throws(() => new C(5), (e) => e instanceof TypeError && new RegExp(`^${C.name}: takes 0 argument`).test(e.message));
+    assert.throws(() => new C().wait({ timeot: 5 }), (e) => e instanceof TypeError && /unknown option "timeot" \(the options are signal, timeout\)/.test(e.message));
+  }
+  assert.throws(() => new ThreadSafeQueue(4).get({ timeot: 5 }), (e) => e instanceof TypeError && /ThreadSafeQueue\.get: unknown option "timeot"/.test(e.message));
 });
 
 sync('block=true on the main thread throws a TypeError that says why, instead of freezing', () => {

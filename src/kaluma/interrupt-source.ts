@@ -2,7 +2,7 @@
  * InterruptSource: a pin-change interrupt (`attachInterrupt`) that feeds an event, flag or queue
  * without ever touching an object inside the interrupt.
  */
-import { checkEdges, checkMs, checkPin, checkRecord, describe, kindOf, PUT, RecordFn, Target } from './target';
+import { checkEdges, checkMs, checkPin, checkRecord, checkSourceOptions, construct, describe, kindOf, PUT, RecordFn, Target } from './target';
 
 /** Edges a CHANGE source holds before the main loop collects them; one more is an overrun. */
 export const RING = 64;
@@ -251,7 +251,10 @@ function makeEngine(s: State): Engine {
         s.target.set();
       }
     }
-    else if (s.waitable && (s.empty = (s.empty + 1) & 7) === 0 && !s.target.hasWaiters() && !(s.holds && !s.target.empty())) stop();
+    else if ((s.empty = (s.empty + 1) & 7) === 0) {
+      if (s.closable && s.target.closed()) s.onClosed(); // closed with nothing pending: detach now, not at the next edge
+      else if (s.waitable && !s.target.hasWaiters() && !(s.holds && !s.target.empty())) stop();
+    }
   }
 
   function start(): void {
@@ -348,7 +351,8 @@ export interface InterruptSourceOptions<T> {
  *   `flush()` first when polling instead of waiting. A target without `onwait`/`hasWaiters`
  *   (not one of the library's primitives) is collected all the time.
  * - The library keeps its own reference to the interrupt function (the firmware over-releases it).
- * - A closed queue target detaches the source. One source per pin (the firmware keeps one
+ * - A closed queue target detaches the source within 8 loop iterations, edge or no edge (its
+ *   `close()` calls `onwait`, which restarts an idle source's timer). One source per pin (the firmware keeps one
  *   callback per pin): a second InterruptSource on an attached pin is a TypeError. Construct,
  *   collect and detach on the main loop.
  *
@@ -373,28 +377,30 @@ export class InterruptSource<T = number> {
   private _e: Engine;
   /** Our own reference to the interrupt function: the firmware releases it once per interrupt. */
   private _isr: (pin: number, events: number) => void;
-  private _attached = true;
+  private _attached: boolean;
   /** The target's `onwait` hook is ours (idle mode on a library primitive). */
   private _hooked: boolean;
 
   /**
-   * Attaches at once, or throws and leaves nothing behind: a TypeError for a bad pin, target,
-   * events, pollMs or record (naming it; the pin must be a GPIO 0..29: the firmware itself does not check
-   * attachInterrupt's pin), and whatever attachInterrupt throws.
+   * Attaches at once, or throws and leaves nothing behind: a TypeError naming a bad target,
+   * option, events, pollMs, idle or record, a RangeError for a pin that is not a GPIO 0..29 (the
+   * firmware itself does not check attachInterrupt's pin), a TypeError without `new` or with a
+   * fourth argument, and whatever attachInterrupt throws.
    */
   constructor(pin: number, target: Target<T>, options?: InterruptSourceOptions<T>) {
     const what = 'InterruptSource';
+    construct(this, InterruptSource, arguments.length, 3, what);
     checkPin(pin, what);
     const kind = kindOf(target, what);
-    if (options !== undefined && (options === null || typeof options !== 'object')) {
-      throw new TypeError(what + ': options must be an object like { events, pollMs, idle, record }, got ' + describe(options));
-    }
-    const o: InterruptSourceOptions<T> = options === undefined ? {} : options;
+    const o: InterruptSourceOptions<T> = checkSourceOptions(options, 'events, pollMs, idle, record', what);
     const events = o.events === undefined ? 12 : o.events;
     checkEdges(events, what);
     const pollMs = o.pollMs === undefined ? 0 : o.pollMs;
     checkMs(pollMs, 'options.pollMs', what);
     checkRecord(o.record, what);
+    if (o.idle !== undefined && typeof o.idle !== 'boolean') {
+      throw new TypeError(what + ': options.idle must be a boolean, got ' + describe(o.idle));
+    }
     const t = target as any;
     const hook = o.idle !== false && typeof t.hasWaiters === 'function' && 'onwait' in t;
     if (hook && t.onwait !== null && t.onwait !== undefined) {
@@ -431,6 +437,7 @@ export class InterruptSource<T = number> {
         self.detach();
       },
     });
+    this._attached = true;
     this._pin = pin;
     this._target = t;
     this._e = e;

@@ -3,9 +3,9 @@
  * needs nothing from the core bundle but the argument helpers of args.ts: a queue (anything with `putSync`) gets items, an
  * event or flag (anything with `set`) gets `set()`.
  */
-import { describe, RangeErr } from '../args';
+import { construct, describe, RangeErr, unknownOption } from '../args';
 
-export { describe };
+export { construct, describe };
 
 /** Anything with `set()`: a ThreadSafeEvent or ThreadSafeFlag. */
 export interface SetTarget {
@@ -85,14 +85,30 @@ export function checkRecord(record: unknown, what: string): void {
 }
 
 /**
- * Checks a pin number: a GPIO of the RP2040, an integer 0..29. Checked here because Kaluma 1.2.1
- * does not: attachInterrupt(30) and (255) return without an error, attachInterrupt(40) hangs the
- * firmware (measured in ../shared/kaluma-emu), and setWatch(40) is accepted.
+ * Checks a pin number: a GPIO of the RP2040, an integer 0..29 (TypeError for a non-number,
+ * RangeError for any other number). Checked here because Kaluma 1.2.1 does not:
+ * attachInterrupt(30) and (255) return without an error, attachInterrupt(40) hangs the firmware,
+ * and setWatch(40) is accepted (see docs/platform.md).
  */
 export function checkPin(pin: unknown, what: string): void {
   if (typeof pin !== 'number' || !(pin >= 0) || Math.floor(pin) !== pin || pin > 29) {
-    throw new TypeError(what + ': pin must be a GPIO number (an integer 0..29), got ' + describe(pin));
+    throw new (typeof pin === 'number' ? RangeErr : TypeError)(what + ': pin must be a GPIO number (an integer 0..29), got ' + describe(pin));
   }
+}
+
+/**
+ * Checks a source's `options`: undefined, or an object whose every key is one of `known`
+ * ("events, debounce, record"); throws a TypeError naming `what` and the bad key. Returns the
+ * object to read the options from (a new empty one for undefined). Allocates: constructors only.
+ */
+export function checkSourceOptions(options: unknown, known: string, what: string): any {
+  if (options === undefined) return {};
+  if (options === null || typeof options !== 'object') {
+    throw new TypeError(what + ': options must be an object like { ' + known + ' }, got ' + describe(options));
+  }
+  const names = known.split(', ');
+  for (const key in options as object) if (names.indexOf(key) < 0) throw unknownOption(what, key, known);
+  return options;
 }
 
 /** Checks an edge selection: FALLING (4), RISING (8) or CHANGE (12). */

@@ -2,7 +2,7 @@
  * TimerSource: a `setInterval` that sets an event/flag or feeds a queue from the main loop.
  */
 import {
-  checkMs, checkRecord, CLOSED, describe, FULL, kindOf, offerRecord, PUT, PutTarget, RecordFn, rejection, REJECTED, SetTarget, Target,
+  checkMs, checkRecord, checkSourceOptions, CLOSED, construct, FULL, kindOf, offerRecord, PUT, PutTarget, RecordFn, rejection, REJECTED, SetTarget, Target,
 } from './target';
 
 /** Options of `new TimerSource(target, periodMs, options)`. */
@@ -31,22 +31,26 @@ export class TimerSource<T = number> {
   private _target: any;
   private _put: boolean;
   private _record: RecordFn<T> | undefined;
-  private _id: any = null;
-  private _ticks = 0;
-  private _dropped = 0;
-  private _lastError: unknown = undefined;
+  private _id: any;
+  private _ticks: number;
+  private _dropped: number;
+  private _lastError: unknown;
   private _cb: () => void;
 
-  /** Starts at once; throws TypeError naming a bad target, periodMs or record, RangeError for a period below 0 or above 2147483647 ms. */
+  /**
+   * Starts at once; throws TypeError naming a bad target, periodMs, option or record, RangeError
+   * for a period below 0 or above 2147483647 ms, TypeError without `new` or with a fourth argument.
+   */
   constructor(target: Target<T>, periodMs: number, options?: TimerSourceOptions<T>) {
     const what = 'TimerSource';
+    construct(this, TimerSource, arguments.length, 3, what);
     const kind = kindOf(target, what);
     checkMs(periodMs, 'periodMs', what);
-    if (options !== undefined && (options === null || typeof options !== 'object')) {
-      throw new TypeError(what + ': options must be an object like { record }, got ' + describe(options));
-    }
-    const o: TimerSourceOptions<T> = options === undefined ? {} : options;
+    const o: TimerSourceOptions<T> = checkSourceOptions(options, 'record', what);
     checkRecord(o.record, what);
+    this._ticks = 0;
+    this._dropped = 0;
+    this._lastError = undefined;
     this._target = target;
     this._put = kind === PUT;
     this._record = o.record;

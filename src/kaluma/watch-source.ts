@@ -3,7 +3,7 @@
  * the main loop.
  */
 import {
-  checkEdges, checkMs, checkPin, checkRecord, CLOSED, describe, FULL, kindOf, offerRecord, PUT, PutTarget, RecordFn, rejection, REJECTED,
+  checkEdges, checkMs, checkPin, checkRecord, checkSourceOptions, CLOSED, construct, FULL, kindOf, offerRecord, PUT, PutTarget, RecordFn, rejection, REJECTED,
   SetTarget, Target,
 } from './target';
 
@@ -43,27 +43,33 @@ export class WatchSource<T = number> {
   private _put: boolean;
   private _events: number;
   private _record: RecordFn<T> | undefined;
-  private _id: any = null;
-  private _seen = 0;
-  private _dropped = 0;
-  private _lastError: unknown = undefined;
+  private _id: any;
+  private _seen: number;
+  private _dropped: number;
+  private _lastError: unknown;
   /** Our own reference to the watch callback. */
   private _cb: (pin: number) => void;
 
-  /** Starts watching at once; throws TypeError naming a bad pin, target, events, debounce or record. */
+  /**
+   * Starts watching at once; throws TypeError naming a bad target, option, events, debounce or
+   * record, RangeError for a pin that is not a GPIO 0..29, TypeError without `new` or with a
+   * fourth argument.
+   */
   constructor(pin: number, target: Target<T>, options?: WatchSourceOptions<T>) {
     const what = 'WatchSource';
+    construct(this, WatchSource, arguments.length, 3, what);
     checkPin(pin, what);
     const kind = kindOf(target, what);
-    if (options !== undefined && (options === null || typeof options !== 'object')) {
-      throw new TypeError(what + ': options must be an object like { events, debounce, record }, got ' + describe(options));
-    }
-    const o: WatchSourceOptions<T> = options === undefined ? {} : options;
+    const o: WatchSourceOptions<T> = checkSourceOptions(options, 'events, debounce, record', what);
     const events = o.events === undefined ? 12 : o.events;
     checkEdges(events, what);
     const debounce = o.debounce === undefined ? 0 : o.debounce;
     checkMs(debounce, 'options.debounce', what);
     checkRecord(o.record, what);
+    this._id = null;
+    this._seen = 0;
+    this._dropped = 0;
+    this._lastError = undefined;
     this._pin = pin;
     this._target = target;
     this._put = kind === PUT;

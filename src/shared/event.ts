@@ -1,6 +1,7 @@
 /**
  * ThreadSafeEvent over a SharedArrayBuffer: any thread sets, tasks and workers of any thread wait.
  */
+import { construct } from '../args';
 import { TimeoutError } from '../errors';
 import { abortedAlready, addWaiter, checkOptions, RESOLVED, rejectWaiter, resolveWaiter, WaitList, WaitOptions } from '../waiters';
 import { ClosedError } from './errors';
@@ -49,8 +50,9 @@ export class ThreadSafeEvent {
   private _armed!: boolean;
   private _onBell!: () => void;
 
-  /** A new, clear event. Allocates one 64-byte SharedArrayBuffer. */
+  /** A new, clear event (TypeError with an argument). Allocates one 64-byte SharedArrayBuffer. */
   constructor() {
+    construct(this, ThreadSafeEvent, arguments.length, 0, 'ThreadSafeEvent');
     const w = new Int32Array(new SharedArrayBuffer(EVENT_BYTES));
     writeHeader(w, KIND_EVENT, 0, 0);
     this._init(w);

@@ -1,6 +1,7 @@
 /**
  * ThreadSafeFlag over a SharedArrayBuffer: one waiter (any thread), any thread sets.
  */
+import { construct } from '../args';
 import { AbortError, FlagInUse, TimeoutError } from '../errors';
 import {
   abortedAlready, AbortSignalLike, addWaiter, checkOptions, RESOLVED, rejectWaiter, resolveWaiter, WaitList, WaitOptions,
@@ -60,8 +61,9 @@ export class ThreadSafeFlag {
   private _onAbort!: { handleEvent(): void };
   private _onTimeout!: () => void;
 
-  /** A new, clear flag. Allocates one 64-byte SharedArrayBuffer. */
+  /** A new, clear flag (TypeError with an argument). Allocates one 64-byte SharedArrayBuffer. */
   constructor() {
+    construct(this, ThreadSafeFlag, arguments.length, 0, 'ThreadSafeFlag');
     const w = new Int32Array(new SharedArrayBuffer(FLAG_BYTES));
     writeHeader(w, KIND_FLAG, 0, 0);
     this._init(w);

@@ -1,6 +1,7 @@
 /**
  * ThreadSafeQueue over a SharedArrayBuffer: one thread produces, another consumes, numbers only.
  */
+import { construct } from '../args';
 import { QueueClosed, QueueEmpty, QueueFull, TimeoutError } from '../errors';
 import { abortedAlready, addWaiter, checkOptions, describe, RESOLVED, rejectWaiter, resolveWaiter, WaitList, WaitOptions } from '../waiters';
 import {
@@ -20,12 +21,15 @@ export interface SharedQueueHandle {
 
 // Control words (Int32 indices). The producer's words and the consumer's words sit on separate
 // 64-byte lines so that the two threads do not bounce one cache line on every item.
+const W_IDS = 5; // objects made for this queue so far, in any thread: each takes the next as its id
 const W_WI = 16; // write index: next slot the producer fills           (written by the producer)
 const W_DATA_BELL = 17; // bumped to wake a sleeping consumer              (producer, close())
 const W_PUT_WAITING = 18; // 1 while the producer sleeps or is about to     (producer)
+const W_WI_BY = 19; // id of the object that moved wi last                 (producer)
 const W_RI = 32; // read index: next slot the consumer takes             (written by the consumer)
 const W_SPACE_BELL = 33; // bumped to wake a sleeping producer            (consumer, close())
 const W_GET_WAITING = 34; // 1 while the consumer sleeps or is about to     (consumer)
+const W_RI_BY = 35; // id of the object that moved ri last                 (consumer)
 /** Bytes before the slots: the header line, the producer's line, the consumer's line. */
 const SLOTS_OFFSET = 192;
 /** The most slots a queue may have (indices stay far from the Int32 range). */
@@ -87,12 +91,13 @@ export class ThreadSafeQueue implements AsyncIterator<number> {
   private _n!: number;
   private _type!: number;
   // Caches of the other side's index, refreshed only when the ring looks full/empty. A stale
-  // value is safe (the other index only moves forward) as long as this object made the last
-  // move of its own index (`_wiMine`/`_riMine`); otherwise the cache is reloaded.
+  // value is safe (the other index only moves forward) as long as every move of this side's
+  // index since the cache was loaded was this object's: W_WI_BY/W_RI_BY name the object that
+  // moved it last (an id, not the index's value: another object may move it by exactly one lap).
   private _riSeen!: number;
   private _wiSeen!: number;
-  private _wiMine!: number;
-  private _riMine!: number;
+  /** This object's id among the objects of this queue (W_IDS). */
+  private _id!: number;
   private _getters!: WaitList;
   private _putters!: WaitList;
   private _getArmed!: boolean;
@@ -102,10 +107,11 @@ export class ThreadSafeQueue implements AsyncIterator<number> {
 
   /**
    * A new queue of `slots` (2 … 2^27) slots of `type` (default 'float64'); holds slots-1 items.
-   * Throws TypeError/RangeError naming the bad argument. Allocates one SharedArrayBuffer of
+   * Throws TypeError/RangeError naming the bad argument (TypeError for a third). Allocates one SharedArrayBuffer of
    * 192 + slots × (4 or 8) bytes, rounded up to a multiple of 8.
    */
   constructor(slots: number, type: SlotType = 'float64') {
+    construct(this, ThreadSafeQueue, arguments.length, 2, 'ThreadSafeQueue');
     if (typeof slots !== 'number') throw new TypeError('ThreadSafeQueue: slots must be a number, got ' + describe(slots));
     if (!Number.isInteger(slots) || slots < 2 || slots > MAX_SLOTS) {
       throw new RangeError('ThreadSafeQueue: slots must be an integer from 2 to ' + MAX_SLOTS + ' (N slots hold N-1 items), got ' + slots);
@@ -142,7 +148,7 @@ export class ThreadSafeQueue implements AsyncIterator<number> {
     this._type = t;
     this._s = new CTORS[t](w.buffer as any, SLOTS_OFFSET, this._n);
     this._riSeen = this._wiSeen = 0;
-    this._wiMine = this._riMine = -1;
+    this._id = Atomics.add(w, W_IDS, 1) + 1; // never 0, the words' initial value
     this._getters = new WaitList();
     this._putters = new WaitList();
     this._getArmed = this._putArmed = false;
@@ -328,12 +334,15 @@ export class ThreadSafeQueue implements AsyncIterator<number> {
   private _push(item: number): boolean {
     const w = this._w;
     const wi = Atomics.load(w, W_WI);
-    if (wi !== this._wiMine) this._riSeen = Atomics.load(w, W_RI); // another object produced: the cache is not ours
+    if (Atomics.load(w, W_WI_BY) !== this._id) {
+      // another object produced since this one's last look: the cache is not ours
+      Atomics.store(w, W_WI_BY, this._id);
+      this._riSeen = Atomics.load(w, W_RI);
+    }
     const next = wi + 1 === this._n ? 0 : wi + 1;
     if (next === this._riSeen && next === (this._riSeen = Atomics.load(w, W_RI))) return false;
     this._s[wi] = item; // 1. fill the free slot (a plain write, made visible by the store below)
     Atomics.store(w, W_WI, next); // 2. PUBLISH: from here the consumer may read the slot
-    this._wiMine = next;
     // 3. a consumer that announced it sleeps gets a ring (loaded after the publish: see How it works)
     if (Atomics.load(w, W_GET_WAITING) !== 0) {
       Atomics.add(w, W_DATA_BELL, 1);
@@ -346,12 +355,14 @@ export class ThreadSafeQueue implements AsyncIterator<number> {
   private _poll(): number | undefined {
     const w = this._w;
     const ri = Atomics.load(w, W_RI);
-    if (ri !== this._riMine) this._wiSeen = Atomics.load(w, W_WI);
+    if (Atomics.load(w, W_RI_BY) !== this._id) {
+      Atomics.store(w, W_RI_BY, this._id); // another object consumed since this one's last look
+      this._wiSeen = Atomics.load(w, W_WI);
+    }
     if (ri === this._wiSeen && ri === (this._wiSeen = Atomics.load(w, W_WI))) return undefined;
     const item = this._s[ri]; // 1. read the slot: written before the wi store we loaded
     const next = ri + 1 === this._n ? 0 : ri + 1;
     Atomics.store(w, W_RI, next); // 2. RELEASE: from here the producer may overwrite the slot
-    this._riMine = next;
     if (Atomics.load(w, W_PUT_WAITING) !== 0) {
       Atomics.add(w, W_SPACE_BELL, 1);
       Atomics.notify(w, W_SPACE_BELL);
