@@ -64,8 +64,8 @@ const PUTTERS = 8;
 export class ThreadSafeQueue<T> implements AsyncIterator<T> {
   // The state, assigned in the constructor in this order on purpose: JerryScript (Kaluma) has no
   // property lookup cache and finds the most recently created property first, so the hottest
-  // (the two indices) come last. Closed and "TypedArray buffer" share one number (`_x`) so the
-  // sync paths test both with one read.
+  // (the two indices) come last. Closed, "TypedArray buffer" and "someone may wait" share one
+  // number (`_x`), so the sync paths test them all with one read.
   /**
    * Called synchronously whenever the consumer begins to wait (a `get()`/`next()`/`ready()` on an
    * empty queue), and once at the end of `close()`; null by default. One listener: the Kaluma
@@ -76,9 +76,9 @@ export class ThreadSafeQueue<T> implements AsyncIterator<T> {
    */
   declare onwait: (() => void) | null;
   /** Waiting consumers (get, next, ready), oldest first; only while the ring is empty. */
-  private declare _g: WaitList;
+  private declare _getters: WaitList;
   /** Waiting put()s with their items, oldest first; only while the ring is full. */
-  private declare _p: WaitList;
+  private declare _putters: WaitList;
   private declare _buf: QueueBuffer<T>;
   /** The buffer's length N. */
   private declare _n: number;
@@ -102,8 +102,8 @@ export class ThreadSafeQueue<T> implements AsyncIterator<T> {
       throw new RangeErr('ThreadSafeQueue: buf must have at least 2 slots (N slots hold N-1 items), got ' + buf.length);
     }
     this.onwait = null;
-    this._g = new WaitList();
-    this._p = new WaitList();
+    this._getters = new WaitList();
+    this._putters = new WaitList();
     this._buf = buf;
     this._n = buf.length;
     this._x = typed ? TYPED : 0;
@@ -180,7 +180,7 @@ export class ThreadSafeQueue<T> implements AsyncIterator<T> {
       this.putSync(item);
       return RESOLVED;
     }
-    const promise = addWaiter(this._p, item, options); // full: no consumer waits (they wait only while it is empty)
+    const promise = addWaiter(this._putters, item, options); // full: no consumer waits (they wait only while it is empty)
     this._x |= PUTTERS;
     return promise;
   }
@@ -200,7 +200,7 @@ export class ThreadSafeQueue<T> implements AsyncIterator<T> {
       if ((x & TYPED) !== 0) this._check(item, 'ThreadSafeQueue.putSync');
       // Consumers wait only while the ring is empty, so only then is there one to hand the item to.
       if ((x & GETTERS) !== 0 && wi === this._ri) {
-        if (this._g.head !== null) {
+        if (this._getters.head !== null) {
           this._handOver(item);
           return;
         }
@@ -317,11 +317,11 @@ export class ThreadSafeQueue<T> implements AsyncIterator<T> {
         // Consumers wait only while the ring is empty: hand items over, one per waiting
         // get()/next(), as long as the ring stays empty (ready() waiters wake and the item goes
         // to the ring, which ends this loop).
-        while (i < end && this._wi === this._ri && this._g.head !== null) {
+        while (i < end && this._wi === this._ri && this._getters.head !== null) {
           if ((x & TYPED) !== 0 && !this._fits(items[i], this._wi)) return i - (start === void 0 ? 0 : start);
           this._handOver(items[i++]);
         }
-        if (this._g.head === null) this._x &= ~GETTERS;
+        if (this._getters.head === null) this._x &= ~GETTERS;
       }
     }
     const buf = this._buf;
@@ -359,16 +359,16 @@ export class ThreadSafeQueue<T> implements AsyncIterator<T> {
   close(): void {
     if ((this._x & CLOSED) !== 0) return;
     this._x |= CLOSED;
-    let w = this._p.head;
+    let w = this._putters.head;
     while (w !== null) {
       rejectWaiter(w, new QueueClosed('ThreadSafeQueue.put: the queue was closed before the item could be put'));
-      w = this._p.head;
+      w = this._putters.head;
     }
-    w = this._g.head;
+    w = this._getters.head;
     while (w !== null) {
       if (w.value === AS_ITEM) rejectWaiter(w, new QueueClosed('ThreadSafeQueue.get: the queue was closed'));
       else resolveWaiter(w, w.value === AS_RESULT ? { value: undefined, done: true } : undefined);
-      w = this._g.head;
+      w = this._getters.head;
     }
     const hook = this.onwait; // an idle InterruptSource starts its timer, sees the close and detaches
     if (hook !== null) hook();
@@ -382,7 +382,7 @@ export class ThreadSafeQueue<T> implements AsyncIterator<T> {
 
   /** True while the consumer waits for an item (`get()`/`next()`/`ready()` on an empty queue). */
   hasWaiters(): boolean {
-    return this._g.head !== null;
+    return this._getters.head !== null;
   }
 
   /** True when no item is queued. */
@@ -409,7 +409,7 @@ export class ThreadSafeQueue<T> implements AsyncIterator<T> {
   /** Adds a consumer waiter (the ring is empty and the queue open), then tells `onwait`. */
   private _wait(mode: number, options: WaitOptions | undefined): Promise<any> {
     this._x |= GETTERS; // before the onwait hook, which may put an item (a stale bit is cleared lazily)
-    return addWaiter(this._g, mode, options, this.onwait);
+    return addWaiter(this._getters, mode, options, this.onwait);
   }
 
   /**
@@ -417,7 +417,7 @@ export class ThreadSafeQueue<T> implements AsyncIterator<T> {
    * item goes to the oldest `get()`/`next()`, or into the ring when there is none.
    */
   private _handOver(item: T): void {
-    const list = this._g;
+    const list = this._getters;
     const first = list.head as Waiter;
     if (first.next === null) {
       const w = first;
@@ -459,7 +459,7 @@ export class ThreadSafeQueue<T> implements AsyncIterator<T> {
    * until it is full again or none waits (then clears PUTTERS).
    */
   private _admitAll(): void {
-    const list = this._p;
+    const list = this._putters;
     let putter = list.head;
     while (putter !== null) {
       const wi = this._wi;

@@ -1,4 +1,4 @@
-// ThreadSafeQueue batching (issue 8): ready() waits for "at least one item" without taking it,
+// ThreadSafeQueue batching: ready() waits for "at least one item" without taking it,
 // getManySync() takes a batch in one call. Together: one promise job per batch on Kaluma.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';

@@ -72,7 +72,7 @@ for (const { name, lib } of BUILDS) {
 
   args('new ThreadSafeQueue(buf) with something other than an Array or TypedArray throws a TypeError naming buf', () => {
     const cases = [
-      [10, /got 10/], // the seed's integer form is not supported: allocate the buffer yourself
+      [10, /got 10/], // MicroPython's integer form (a maxsize) is not supported: allocate the buffer yourself
       ['abcdef', /got the string "abcdef"/],
       [undefined, /got undefined/],
       [null, /got null/],

@@ -1,4 +1,4 @@
-// ThreadSafeEvent (the seed's §3.1): any number of tasks wait, any context sets.
+// ThreadSafeEvent (micropython-async THREADING.md §3.1): any number of tasks wait, any context sets.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { abortListeners, BUILDS, drain, rejectsLike, track, withClock } from './helpers.mjs';

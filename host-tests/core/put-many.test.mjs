@@ -1,4 +1,4 @@
-// ThreadSafeQueue.putManySync (issue 8): the producer's batch twin of getManySync(), one call
+// ThreadSafeQueue.putManySync: the producer's batch twin of getManySync(), one call
 // per batch. It puts as many items as fit, in order, and stops at the first it cannot put.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';

@@ -1,4 +1,4 @@
-// ThreadSafeQueue (the seed's §2.2): a fixed-capacity ring on a caller-supplied buffer.
+// ThreadSafeQueue (micropython-async THREADING.md §2.2): a fixed-capacity ring on a caller-supplied buffer.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { BUILDS, drain, rejectsLike, takeAll, throwsLike, track } from './helpers.mjs';
@@ -6,7 +6,7 @@ import { BUILDS, drain, rejectsLike, takeAll, throwsLike, track } from './helper
 for (const { name, lib } of BUILDS) {
   const { ThreadSafeQueue, QueueFull, QueueEmpty, QueueClosed } = lib;
 
-  // --- the seed's synchronous side -------------------------------------------------------
+  // --- the synchronous side -------------------------------------------------------
   const sync = suite(`ThreadSafeQueue sync side: ${name}`);
 
   sync('a new queue on 10 slots is empty: qsize() 0, empty() true, full() false, maxsize() 9', () => {
@@ -95,7 +95,7 @@ for (const { name, lib } of BUILDS) {
     assert.ok(Number.isNaN(out[4]));
   });
 
-  sync('an Array-buffer queue holds references: an object changed after putSync reaches the consumer changed (the seed\'s object-ownership rule)', () => {
+  sync('an Array-buffer queue holds references: an object changed after putSync reaches the consumer changed (THREADING.md\'s object-ownership rule)', () => {
     const q = new ThreadSafeQueue(new Array(3));
     const reading = [1, 2, 3];
     q.putSync(reading);
@@ -132,7 +132,7 @@ for (const { name, lib } of BUILDS) {
 
   sync.run();
 
-  // --- the seed's asynchronous side ------------------------------------------------------
+  // --- the asynchronous side ------------------------------------------------------
   const async = suite(`ThreadSafeQueue async side: ${name}`);
 
   async('put() on a queue with space resolves and the item is queued at once', async () => {
@@ -425,6 +425,22 @@ for (const { name, lib } of BUILDS) {
     q.putSync(5);
     await drain();
     assert.is(g.value, 5);
+  });
+
+  typed('-0 into an integer TypedArray queue is a RangeError naming -0, and the queue stays empty; float arrays and Arrays keep -0', () => {
+    for (const Ctor of [Int32Array, Uint32Array, Int16Array, Uint8Array, Uint8ClampedArray]) {
+      const q = new ThreadSafeQueue(new Ctor(4));
+      throwsLike(() => q.putSync(-0), RangeError, /item -0 cannot be stored faithfully in an? \w+Array \(it would become 0\)/);
+      throwsLike(() => q.put(-0), RangeError, /ThreadSafeQueue\.put: item -0/);
+      assert.is(q.qsize(), 0, Ctor.name + ': nothing was put');
+      q.putSync(0); // +0 is fine
+      assert.ok(Object.is(q.getSync(), 0));
+    }
+    for (const buf of [new Float64Array(4), new Float32Array(4), new Array(4)]) {
+      const q = new ThreadSafeQueue(buf);
+      q.putSync(-0);
+      assert.ok(Object.is(q.getSync(), -0), 'kept -0 faithfully');
+    }
   });
 
   typed.run();

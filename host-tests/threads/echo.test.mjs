@@ -1,4 +1,4 @@
-// The seed's echo example (scripts/echo-threads.mjs + scripts/echo-worker.mjs) as a program:
+// micropython-async THREADING.md's echo example (scripts/echo-threads.mjs + scripts/echo-worker.mjs) as a program:
 // it prints its progress every 1000 items and ends by itself.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';

@@ -1,7 +1,8 @@
 // ThreadSafeEvent and ThreadSafeFlag in shared memory, set and awaited across real workers.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ThreadSafeEvent, ThreadSafeFlag, FlagInUse, TimeoutError, watchWorker } from '../../dist/shared.mjs';
+import { getEventListeners } from 'node:events';
+import { AbortError, ThreadSafeEvent, ThreadSafeFlag, FlagInUse, TimeoutError, watchWorker } from '../../dist/shared.mjs';
 import { settle, spawn, within } from './helpers.mjs';
 
 const event = suite('ThreadSafeEvent across threads');
@@ -180,4 +181,29 @@ flag('set(); clear() at once by a worker still wakes the main-thread waiter, and
 });
 
 event.run();
+flag('flag: a wait begun in the same turn as the abort of the previous one is not FlagInUse, and gets the next set', async () => {
+  const f = new ThreadSafeFlag();
+  const ac = new AbortController();
+  const first = settle(f.wait({ signal: ac.signal }));
+  ac.abort('stop');
+  const second = f.wait({ timeout: 5000 }); // same turn: the claim is already free
+  const other = settle(ThreadSafeFlag.from(f.share()).wait()); // as another thread: the claim is taken by second now
+  const r1 = await first;
+  assert.ok(r1.error instanceof AbortError && r1.error.reason === 'stop', 'the first wait rejects with AbortError');
+  const r3 = await other;
+  assert.ok(r3.error instanceof FlagInUse, 'the second wait holds the claim');
+  f.set();
+  assert.is(await within(second, 5000, 'the second wait'), undefined);
+  assert.is(f.isSet(), false, 'the second wait consumed the set');
+  const words = new Int32Array(f.share().buffer);
+  assert.is(words[7], 0, 'no claim left (word 7, WAITER)');
+  // a wait with a signal and a timeout that is set: its listener goes with it
+  const ac2 = new AbortController();
+  const third = f.wait({ signal: ac2.signal, timeout: 5000 });
+  f.set();
+  await within(third, 5000, 'the third wait');
+  assert.is(getEventListeners(ac2.signal, 'abort').length, 0);
+  assert.is(words[7], 0);
+});
+
 flag.run();

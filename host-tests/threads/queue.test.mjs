@@ -1,7 +1,7 @@
 // ThreadSafeQueue in shared memory with real worker_threads: a million items through 16 slots.
 import { test, suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ThreadSafeEvent, ThreadSafeFlag, ThreadSafeQueue, AbortError, QueueEmpty, QueueFull, TimeoutError, watchWorker } from '../../dist/shared.mjs';
+import { ThreadSafeQueue, AbortError, QueueEmpty, QueueFull, TimeoutError, watchWorker } from '../../dist/shared.mjs';
 import { settle, spawn, within } from './helpers.mjs';
 
 const N = 1e6;
@@ -173,6 +173,35 @@ sync('two producer objects of one queue in one thread: when the other moves the 
   assert.equal(out, [3, 4, 5], 'a capacity-3 queue never gives more than 3 items');
 });
 
+sync('a queue of any slot count the constructor accepts can be shared: int32/uint32 with an odd count too', () => {
+  for (const type of ['int32', 'uint32', 'float64']) {
+    for (const slots of [2, 3, 4, 5, 7, 8, 9, 1023]) {
+      const q = new ThreadSafeQueue(slots, type);
+      assert.is(q.share().buffer.byteLength % 8, 0, `${slots} ${type} slots: buffer a multiple of 8 bytes`);
+      const other = ThreadSafeQueue.from(q.share()); // threw a RangeError for 3 int32 slots (204 bytes)
+      for (let i = 1; i < slots; i++) q.putSync(i);
+      assert.is(other.qsize(), slots - 1);
+      assert.is(other.full(), true);
+      for (let i = 1; i < slots; i++) assert.is(other.getSync(), i);
+      assert.is(q.empty(), true);
+    }
+  }
+});
+
+sync('-0 into an int32 or uint32 shared queue is a RangeError naming -0, and the queue stays empty; float64 keeps -0', async () => {
+  for (const type of ['int32', 'uint32']) {
+    const q = new ThreadSafeQueue(4, type);
+    assert.throws(() => q.putSync(-0), (e) => e instanceof RangeError && /item -0 does not fit an? u?int32 slot/.test(e.message));
+    assert.throws(() => q.put(-0), (e) => e instanceof RangeError && /ThreadSafeQueue\.put: item -0/.test(e.message));
+    assert.is(q.qsize(), 0, type + ': nothing was put');
+    q.putSync(0);
+    assert.ok(Object.is(q.getSync(), 0));
+  }
+  const f = new ThreadSafeQueue(4, 'float64');
+  await f.put(-0);
+  assert.ok(Object.is(ThreadSafeQueue.from(f.share()).getSync(), -0), 'float64 kept -0 faithfully');
+});
+
 sync('bad items for the slot type are refused and the queue is unchanged', () => {
   const q = new ThreadSafeQueue(4, 'int32');
   assert.throws(() => q.putSync('1'), (e) => e instanceof TypeError && /item must be a number/.test(e.message));
@@ -189,14 +218,6 @@ sync('bad constructor arguments name the argument', () => {
   assert.throws(() => new ThreadSafeQueue('16'), (e) => e instanceof TypeError && /slots/.test(e.message));
   assert.throws(() => new ThreadSafeQueue(16, 'int8'), (e) => e instanceof TypeError && /type/.test(e.message));
   assert.throws(() => new ThreadSafeQueue(16, 'int32', 1), (e) => e instanceof TypeError && /takes 2 argument\(s\) at most, got 3/.test(e.message));
-});
-
-sync('the shared event and flag take no argument, and wait() refuses an unknown option naming it', () => {
-  for (const C of [ThreadSafeEvent, ThreadSafeFlag]) {
-    assert.throws(() => new C(5), (e) => e instanceof TypeError && new RegExp(`^${C.name}: takes 0 argument`).test(e.message));
-    assert.throws(() => new C().wait({ timeot: 5 }), (e) => e instanceof TypeError && /unknown option "timeot" \(the options are signal, timeout\)/.test(e.message));
-  }
-  assert.throws(() => new ThreadSafeQueue(4).get({ timeot: 5 }), (e) => e instanceof TypeError && /ThreadSafeQueue\.get: unknown option "timeot"/.test(e.message));
 });
 
 sync('block=true on the main thread throws a TypeError that says why, instead of freezing', () => {

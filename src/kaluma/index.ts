@@ -4,7 +4,8 @@
  * not grow. The sources duck-type their target (`set()` or `putSync()`), so this entry needs
  * nothing from the core. This file only re-exports; each source lives in the file named after it.
  */
-export { InterruptSource, RING } from './interrupt-source';
+export { InterruptSource } from './interrupt-source';
+export { RING } from './interrupt-engine';
 export type { InterruptSourceOptions } from './interrupt-source';
 export { WatchSource } from './watch-source';
 export type { WatchSourceOptions } from './watch-source';

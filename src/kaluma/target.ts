@@ -1,22 +1,42 @@
 /**
- * Internal: how the board sources deliver to a target, by duck typing, so that this entry
- * needs nothing from the core bundle but the argument helpers of args.ts: a queue (anything with `putSync`) gets items, an
- * event or flag (anything with `set`) gets `set()`.
+ * Internal: how the board sources deliver to a target, by duck typing, so that this entry needs
+ * nothing from the core bundle but the argument helpers of args.ts: a queue (anything with
+ * `putSync`) gets items, an event or flag (anything with `set`) gets `set()`.
  */
 import { construct, describe, RangeErr, unknownOption } from '../args';
 
 export { construct, describe };
 
-/** Anything with `set()`: a ThreadSafeEvent or ThreadSafeFlag. */
+/**
+ * Anything with `set()`: a ThreadSafeEvent or ThreadSafeFlag. An idle InterruptSource also uses
+ * `hasWaiters()` and `onwait` when the target has both (the library's primitives do).
+ */
 export interface SetTarget {
   set(): void;
+  hasWaiters?(): boolean;
+  onwait?: (() => void) | null;
 }
 
-/** Anything with `putSync(item)`: a ThreadSafeQueue. `full()`/`closed()` are used when present. */
+/**
+ * Anything with `putSync(item)`: a ThreadSafeQueue. The sources use the other members when the
+ * target has them (duck typing: a target of your own needs only `putSync`):
+ * - `closed()`: a closed queue detaches the source (all three sources);
+ * - `full()`: WatchSource and TimerSource drop an item without calling `putSync` (counted);
+ * - `putManySync(items, start, count)`: InterruptSource puts a batch in one call;
+ * - `qsize()` with `maxsize()`: InterruptSource asks for room once per collection;
+ * - `empty()`, `hasWaiters()`, `onwait`: an idle InterruptSource keeps collecting while the
+ *   queue holds items or a consumer waits, and learns that a consumer began to wait.
+ */
 export interface PutTarget<T> {
   putSync(item: T): void;
-  full?(): boolean;
   closed?(): boolean;
+  full?(): boolean;
+  putManySync?(items: ArrayLike<T>, start?: number, count?: number): number;
+  qsize?(): number;
+  maxsize?(): number;
+  empty?(): boolean;
+  hasWaiters?(): boolean;
+  onwait?: (() => void) | null;
 }
 
 /** What a source delivers to. */
@@ -25,17 +45,18 @@ export type Target<T> = SetTarget | PutTarget<T>;
 /** Maps an edge or tick to the queued item, on the main loop: `(events, index) => item`. */
 export type RecordFn<T> = (events: number, index: number) => T;
 
+/** kindOf() results. */
 export const SET = 0;
 export const PUT = 1;
 
-/** OFFER results. */
-export const OK = 0;
-export const FULL = 1;
-export const CLOSED = 2;
+/** offer() results. */
+export const OFFERED = 0;
+export const OFFER_FULL = 1;
+export const OFFER_CLOSED = 2;
 /** The target (or `record()`) threw something other than QueueFull: the record is dropped and counted. */
-export const REJECTED = 3;
+export const OFFER_REJECTED = 3;
 
-/** What the last REJECTED offer threw; read it right after `offer`/`offerRecord` (main loop only). */
+/** What the last OFFER_REJECTED offer threw; read it right after `offer`/`offerRecord` (main loop only). */
 export let rejection: unknown = undefined;
 
 /** Builds the item of one record (`record(events, index)`, or the edge kind) and offers it. */
@@ -45,7 +66,7 @@ export function offerRecord<T>(target: PutTarget<T>, record: RecordFn<T> | undef
     item = record === undefined ? (events as any as T) : record(events, index);
   } catch (e) {
     rejection = e;
-    return REJECTED;
+    return OFFER_REJECTED;
   }
   return offer(target, item);
 }
@@ -61,20 +82,21 @@ export function kindOf(target: unknown, what: string): number {
 }
 
 /**
- * Puts `item` into a queue target without letting a full queue throw: FULL when no slot is
- * free (nothing changed), CLOSED when the queue is closed, OK when the item is in.
+ * Puts `item` into a queue target without letting a full queue throw: OFFER_FULL when no slot
+ * is free (nothing changed), OFFER_CLOSED when the queue is closed, OFFERED when the item is in,
+ * OFFER_REJECTED when `putSync` threw something else (then `rejection` holds it).
  */
 export function offer<T>(target: PutTarget<T>, item: T): number {
-  if (typeof target.closed === 'function' && target.closed()) return CLOSED;
-  if (typeof target.full === 'function' && target.full()) return FULL;
+  if (typeof target.closed === 'function' && target.closed()) return OFFER_CLOSED;
+  if (typeof target.full === 'function' && target.full()) return OFFER_FULL;
   try {
     target.putSync(item);
   } catch (e) {
-    if (e !== null && typeof e === 'object' && (e as any).name === 'QueueFull') return FULL;
+    if (e !== null && typeof e === 'object' && (e as any).name === 'QueueFull') return OFFER_FULL;
     rejection = e; // e.g. a TypedArray queue refusing the item: drop this record, not the source
-    return REJECTED;
+    return OFFER_REJECTED;
   }
-  return OK;
+  return OFFERED;
 }
 
 /** Checks an optional record function. */

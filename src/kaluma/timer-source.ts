@@ -2,7 +2,7 @@
  * TimerSource: a `setInterval` that sets an event/flag or feeds a queue from the main loop.
  */
 import {
-  checkMs, checkRecord, checkSourceOptions, CLOSED, construct, FULL, kindOf, offerRecord, PUT, PutTarget, RecordFn, rejection, REJECTED, SetTarget, Target,
+  checkMs, checkRecord, checkSourceOptions, construct, OFFER_CLOSED, OFFER_FULL, OFFER_REJECTED, kindOf, offerRecord, PUT, PutTarget, RecordFn, rejection, SetTarget, Target,
 } from './target';
 
 /** Options of `new TimerSource(target, periodMs, options)`. */
@@ -97,10 +97,10 @@ export class TimerSource<T = number> {
     }
     // never throws: a throwing timer callback would stop the ticks
     const res = offerRecord(this._target as PutTarget<T>, this._record, this._record === undefined ? tick : 0, tick);
-    if (res === FULL) this._dropped++;
-    else if (res === REJECTED) {
+    if (res === OFFER_FULL) this._dropped++;
+    else if (res === OFFER_REJECTED) {
       this._dropped++;
       this._lastError = rejection;
-    } else if (res === CLOSED) this.stop();
+    } else if (res === OFFER_CLOSED) this.stop();
   }
 }

@@ -3,7 +3,7 @@
  * the main loop.
  */
 import {
-  checkEdges, checkMs, checkPin, checkRecord, checkSourceOptions, CLOSED, construct, FULL, kindOf, offerRecord, PUT, PutTarget, RecordFn, rejection, REJECTED,
+  checkEdges, checkMs, checkPin, checkRecord, checkSourceOptions, construct, OFFER_CLOSED, OFFER_FULL, OFFER_REJECTED, kindOf, offerRecord, PUT, PutTarget, RecordFn, rejection,
   SetTarget, Target,
 } from './target';
 
@@ -22,8 +22,8 @@ export interface WatchSourceOptions<T> {
  * callback, on the main loop, calls `target.set()` or `target.putSync(record(events, index))`
  * directly. Nothing runs inside an interrupt, so there are no interrupt hazards at all.
  *
- * - Latency: one main-loop iteration after the edge (~0.1 ms median, ~2 ms worst on a Pico,
- *   platform facts) plus `debounce`; a woken task runs when the iteration's promise jobs drain.
+ * - Latency: one main-loop iteration after the edge (~0.1 ms median, ~2 ms worst on a Pico:
+ *   docs/platform.md) plus `debounce`; a woken task runs when the iteration's promise jobs drain.
  *   Trade-off against InterruptSource: no interrupt hazards and a debounce for free, but an edge
  *   (or pulse) shorter than one loop iteration is missed, and a busy loop misses more.
  * - With CHANGE the kind of each edge is read back from the pin level (RISING when it reads 1).
@@ -122,10 +122,10 @@ export class WatchSource<T = number> {
     if (events === 12) events = digitalRead(this._pin) ? 8 : 4;
     // never throws: Kaluma drops a watch whose callback throws
     const res = offerRecord(this._target as PutTarget<T>, this._record, events, index);
-    if (res === FULL) this._dropped++;
-    else if (res === REJECTED) {
+    if (res === OFFER_FULL) this._dropped++;
+    else if (res === OFFER_REJECTED) {
       this._dropped++;
       this._lastError = rejection;
-    } else if (res === CLOSED) this.detach();
+    } else if (res === OFFER_CLOSED) this.detach();
   }
 }

@@ -6,7 +6,7 @@ import { TimeoutError } from '../errors';
 import { abortedAlready, addWaiter, checkOptions, RESOLVED, rejectWaiter, resolveWaiter, WaitList, WaitOptions } from '../waiters';
 import { ClosedError } from './errors';
 import {
-  blockDeadline, holdUntilSettled, KIND_EVENT, openHandle, raiseSets, ringSets, sleepWhile, W_CLOSED, whenChanged, writeHeader,
+  blockDeadline, holdUntilSettled, KIND_EVENT, lookSets, openHandle, raiseSets, ringSets, SHUT, sleepWhile, W_CLOSED, whenChanged, writeHeader,
 } from './memory';
 
 /** What `evt.share()` returns: post it to a worker and call `ThreadSafeEvent.from(handle)` there. */
@@ -15,7 +15,7 @@ export interface SharedEventHandle {
   readonly buffer: SharedArrayBuffer;
 }
 
-// word 5 is unused (it held the state before the state moved into SETS)
+// word 5 is not used by an event
 const W_SETS = 6; // bit 0: set (until clear()); bits 1..31: sets (and closes) so far
 const EVENT_BYTES = 64;
 
@@ -85,11 +85,9 @@ export class ThreadSafeEvent {
     checkOptions(options, 'ThreadSafeEvent.wait');
     const aborted = abortedAlready(options); // an aborted wait consumes, takes and puts nothing
     if (aborted !== null) return aborted;
-    const w = this._w;
-    const closed = Atomics.load(w, W_CLOSED) !== 0; // CLOSED before SETS: a set before a close is seen
-    const v = Atomics.load(w, W_SETS); // the bit and the count in one read: see How it works
+    const v = lookSets(this._w, W_SETS); // the bit and the count in one read: see How it works
+    if (v === SHUT) return Promise.reject(new ClosedError('ThreadSafeEvent.wait: the event is closed'));
     if ((v & 1) !== 0) return RESOLVED;
-    if (closed) return Promise.reject(new ClosedError('ThreadSafeEvent.wait: the event is closed'));
     const p = addWaiter(this._waiters, v, options);
     if (!this._armed) this._serve();
     return holdUntilSettled(p);
@@ -105,14 +103,10 @@ export class ThreadSafeEvent {
     const seen = Atomics.load(w, W_SETS);
     if ((seen & 1) !== 0) return;
     for (;;) {
-      const closed = Atomics.load(w, W_CLOSED) !== 0; // CLOSED before SETS, as in wait()
-      const v = Atomics.load(w, W_SETS);
+      const v = lookSets(w, W_SETS);
+      if (v === SHUT) throw new ClosedError('ThreadSafeEvent.waitSync: the event is closed');
       if ((v & 1) !== 0) return; // set, perhaps just before a close()
-      if (closed) throw new ClosedError('ThreadSafeEvent.waitSync: the event is closed');
-      if ((v & ~1) !== seen) {
-        if (Atomics.load(w, W_CLOSED) !== 0) continue; // a close() between the two loads moved the count: see _serve
-        return; // set and cleared since we looked: the set rang us
-      }
+      if (v !== seen) return; // set and cleared since we looked: the set rang us
       if (!sleepWhile(w, W_SETS, v, deadline)) throw new TimeoutError('ThreadSafeEvent.waitSync: not set within ' + timeout + ' ms');
     }
   }
@@ -148,17 +142,9 @@ export class ThreadSafeEvent {
   private _serve(): void {
     const w = this._w;
     this._armed = false;
-    let closed: boolean;
-    let v: number;
-    do {
-      closed = Atomics.load(w, W_CLOSED) !== 0; // CLOSED before SETS, as in wait()
-      v = Atomics.load(w, W_SETS);
-      // Two loads: a close() between them moves the count (it rings SETS) while CLOSED was read
-      // as 0, and the moved count would pass for a set. CLOSED is set once and never cleared:
-      // if it changed, look again; then CLOSED is read first, so a set() made before that
-      // close() is seen (bit 0), else every waiter gets ClosedError.
-    } while (!closed && (v & 1) === 0 && Atomics.load(w, W_CLOSED) !== 0);
-    const set = (v & 1) !== 0; // a set made before close() is still delivered
+    const v = lookSets(w, W_SETS);
+    const closed = v === SHUT; // then every waiter gets ClosedError
+    const set = !closed && (v & 1) !== 0; // a set made before close() is still delivered
     let x = this._waiters.head;
     while (x !== null) {
       const next = x.next;

@@ -8,7 +8,8 @@ import {
 } from '../waiters';
 import { ClosedError } from './errors';
 import {
-  blockDeadline, consumeSet, holdUntilSettled, KIND_FLAG, openHandle, raiseSets, ringSets, sleepWhile, W_CLOSED, whenChanged, writeHeader,
+  blockDeadline, consumeSet, holdUntilSettled, KIND_FLAG, lookSets, openHandle, raiseSets, ringSets, SHUT, sleepWhile, W_CLOSED, whenChanged,
+  writeHeader,
 } from './memory';
 
 /** What `flag.share()` returns: post it to a worker and call `ThreadSafeFlag.from(handle)` there. */
@@ -17,7 +18,7 @@ export interface SharedFlagHandle {
   readonly buffer: SharedArrayBuffer;
 }
 
-// word 5 is unused (it held the state before the state moved into SETS)
+// word 5 is not used by a flag
 const W_SETS = 6; // bit 0: set and not consumed; bits 1..31: sets (and closes) so far
 const W_WAITER = 7; // 1 while some thread has a wait in progress (claimed by compareExchange)
 const FLAG_BYTES = 64;
@@ -115,9 +116,9 @@ export class ThreadSafeFlag {
     // The first look: consumes a set (one made before a close() too), or finds the flag
     // closed; else `seen` is the count of sets so far, and a later set moves it.
     const seen = step(w, Atomics.load(w, W_SETS) & ~1);
-    if (seen === RUNG || seen === CLOSED) {
+    if (seen === STEP_RUNG || seen === STEP_CLOSED) {
       Atomics.store(w, W_WAITER, 0);
-      return seen === RUNG ? RESOLVED : Promise.reject(new ClosedError('ThreadSafeFlag.wait: the flag is closed'));
+      return seen === STEP_RUNG ? RESOLVED : Promise.reject(new ClosedError('ThreadSafeFlag.wait: the flag is closed'));
     }
     const p = addWaiter(this._waiters, seen, undefined);
     // however the wait ends, _finish() drops the claim, listener and timer in the same step
@@ -151,8 +152,8 @@ export class ThreadSafeFlag {
       const seen = Atomics.load(w, W_SETS) & ~1;
       for (;;) {
         const v = step(w, seen);
-        if (v === RUNG) return;
-        if (v === CLOSED) throw new ClosedError('ThreadSafeFlag.waitSync: the flag is closed');
+        if (v === STEP_RUNG) return;
+        if (v === STEP_CLOSED) throw new ClosedError('ThreadSafeFlag.waitSync: the flag is closed');
         if (!sleepWhile(w, W_SETS, v, deadline)) throw new TimeoutError('ThreadSafeFlag.waitSync: not set within ' + timeout + ' ms');
       }
     } finally {
@@ -194,12 +195,12 @@ export class ThreadSafeFlag {
     const x = this._waiters.head;
     if (x === null) return;
     const v = step(w, x.value);
-    if (v === RUNG) {
+    if (v === STEP_RUNG) {
       this._finish();
       resolveWaiter(x, undefined);
       return;
     }
-    if (v === CLOSED) {
+    if (v === STEP_CLOSED) {
       this._finish();
       rejectWaiter(x, new ClosedError('ThreadSafeFlag.wait: the flag was closed'));
       return;
@@ -241,35 +242,24 @@ export class ThreadSafeFlag {
 }
 
 // What `step` found, besides the SETS value to sleep on (always even: the bit is clear).
-const RUNG = 1;
-const CLOSED = 3;
+const STEP_RUNG = 1;
+const STEP_CLOSED = 3;
 
 /**
- * One look of a waiter that noted the count `seen`: RUNG if it consumed a set (a set made
+ * One look of a waiter that noted the count `seen`: STEP_RUNG if it consumed a set (a set made
  * before close() is still delivered), or if the count moved while the bit is clear (a set
- * that `clear()` took back still rang it); CLOSED if closed with nothing to deliver; else the
- * SETS value to sleep on. One load decides, so a set landing between two looks is neither
- * missed nor left behind for the next wait.
+ * that `clear()` took back still rang it); STEP_CLOSED if closed with nothing to deliver; else
+ * the SETS value to sleep on. `lookSets` makes the look consistent with a close().
  */
 function step(w: Int32Array, seen: number): number {
   for (;;) {
-    // CLOSED before SETS: a set() made before a close() is then always seen
-    const closed = Atomics.load(w, W_CLOSED) !== 0;
-    const v = Atomics.load(w, W_SETS);
+    const v = lookSets(w, W_SETS);
+    if (v === SHUT) return STEP_CLOSED;
     if ((v & 1) !== 0) {
-      if (Atomics.compareExchange(w, W_SETS, v, v & ~1) === v) return RUNG; // consumed
+      if (Atomics.compareExchange(w, W_SETS, v, v & ~1) === v) return STEP_RUNG; // consumed
       continue; // the word changed under us: look again
     }
-    if (closed) return CLOSED;
-    if (v !== seen) {
-      // The count moved: a set that clear() took back rang us, or a close() landed between the
-      // two loads above (it moves the count too, and must not pass for a set). CLOSED is set
-      // once and never cleared: if it changed, look again; the next look reads it first, so a
-      // set() made before that close() is still delivered, else the wait ends closed.
-      if (Atomics.load(w, W_CLOSED) !== 0) continue;
-      return RUNG;
-    }
-    return v;
+    return v !== seen ? STEP_RUNG : v;
   }
 }
 

@@ -12,7 +12,7 @@
  *   word 3  SLOTS   queue slot count N (0 for event/flag)
  *   word 4  CLOSED  0 open, 1 closed (set once by close(), never cleared)
  *
- * Each kind's own words follow (see queue.ts, event.ts, flag.ts).
+ * Each kind's own words follow, from word 5 on (see queue.ts, event.ts, flag.ts).
  */
 import { setInterval, setTimeout, NodeTimer } from 'node:timers';
 import { isMainThread } from 'node:worker_threads';
@@ -199,6 +199,27 @@ export function consumeSet(w: Int32Array, index: number): boolean {
     const v = Atomics.load(w, index);
     if ((v & 1) === 0) return false;
     if (Atomics.compareExchange(w, index, v, v & ~1) === v) return true;
+  }
+}
+
+/** What `lookSets` returns for a closed object with no set to deliver: never a SETS value (not an integer). */
+export const SHUT = 0.5;
+
+/**
+ * One look of a waiter at an event's or flag's SETS word: the SETS value, or SHUT when the object
+ * is closed and no set is left to deliver. CLOSED is read before SETS, so a set() made before a
+ * close() is always seen (bit 0 up: delivered, closed or not). A close() that lands between the
+ * two loads moves the count (it rings SETS) while CLOSED was read as 0, and the moved count would
+ * pass for a set: CLOSED is set once and never cleared, so when it reads 1 afterwards, look again
+ * (then CLOSED is read first). Every waiter of both kinds looks through this function.
+ */
+export function lookSets(w: Int32Array, index: number): number {
+  for (;;) {
+    const closed = Atomics.load(w, W_CLOSED) !== 0;
+    const v = Atomics.load(w, index);
+    if ((v & 1) !== 0) return v; // set: perhaps just before a close()
+    if (closed) return SHUT;
+    if (Atomics.load(w, W_CLOSED) === 0) return v; // not closed: a moved count is a set (and clear())
   }
 }
 

@@ -1,4 +1,4 @@
-// The seed's two examples (micropython-async v3/docs/THREADING.md §3.1 and §2.2.3), ported
+// The two examples of micropython-async's THREADING.md (v3/docs, §3.1 and §2.2.3), ported
 // line by line and run on virtual time (@sinonjs/fake-timers): fast and deterministic.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -6,9 +6,9 @@ import { BUILDS, withClock } from './helpers.mjs';
 
 for (const { name, lib } of BUILDS) {
   const { ThreadSafeEvent, ThreadSafeQueue, AbortError, QueueFull, QueueClosed } = lib;
-  const test = suite(`the seed's examples on virtual time: ${name}`);
+  const test = suite(`THREADING.md examples on virtual time: ${name}`);
 
-  /** The seed's ThreadSafeEvent demo: four waiters, one cancelled after 100 ms in rotation, a 1 s "interrupt". */
+  /** THREADING.md's ThreadSafeEvent demo (§3.1): four waiters, one cancelled after 100 ms in rotation, a 1 s "interrupt". */
   async function eventDemo(rounds, print) {
     async function waiter(n, evt, signal) {
       try {
@@ -23,7 +23,7 @@ for (const { name, lib } of BUILDS) {
       setTimeout(() => controller.abort(), 100); // the seed: sleep_ms(100); task.cancel()
     }
     const evt = new ThreadSafeEvent();
-    const tim = setInterval(() => evt.set(), 1000); // the seed's Timer(4, freq=1) interrupt
+    const tim = setInterval(() => evt.set(), 1000); // THREADING.md's Timer(4, freq=1) interrupt
     let nt = 0;
     for (let r = 0; r < rounds; r++) {
       const controllers = [0, 1, 2, 3].map(() => new AbortController());
@@ -56,7 +56,7 @@ for (const { name, lib } of BUILDS) {
     }));
 
   /**
-   * The seed's echo example: `sender` puts consecutive integers on a 10-slot queue; the
+   * THREADING.md's echo example (§2.2.3): `sender` puts consecutive integers on a 10-slot queue; the
    * "core 2" side (here a 30 ms setInterval callback, which must not block) drains it with
    * getSync while qsize() and echoes with putSync, keeping what does not fit for the next
    * tick; the consumer reads the echo with for await and checks x == n.
@@ -69,7 +69,7 @@ for (const { name, lib } of BUILDS) {
       while (toCore2.qsize()) buf.push(toCore2.getSync()); // no exception when empty
       let i = 0;
       try {
-        for (; i < buf.length; i++) fromCore2.putSync(buf[i]); // the seed blocks here; we keep the rest
+        for (; i < buf.length; i++) fromCore2.putSync(buf[i]); // THREADING.md blocks here; we keep the rest
       } catch (e) {
         if (!(e instanceof QueueFull)) throw e;
       }
