@@ -22,7 +22,7 @@
  *
  * Build and upload: npm run flash -- echo --port /dev/ttyACM0
  */
-import { ThreadSafeQueue } from '../src/index';
+import { ThreadSafeQueue } from 'threadsafe';
 
 const toEcho = new ThreadSafeQueue<number>(new Array(10));
 const fromEcho = new ThreadSafeQueue<number>(new Array(10));

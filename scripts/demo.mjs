@@ -5,15 +5,15 @@
 // --firmware / KALUMA_FIRMWARE provides it; otherwise, or with --sim, on the host simulation
 // (scripts/kaluma-sim, virtual time), and it says which it used and why.
 // `--input button` (a bouncy push button instead of the jumper) exists in the simulation only.
-import { parseArgs } from './build-board.mjs';
+import { parseArgs } from './lib/args.mjs';
 import { DEMOS } from './kaluma-sim/demos.mjs';
-import { findFirmware, resolveProgram, whyMissing } from './program.mjs';
-import { emulate, simulate } from './run.mjs';
+import { findFirmware, resolveProgram, whyMissing } from './lib/program.mjs';
+import { emulate, simulate } from './lib/run.mjs';
 
 const usage = `usage: npm run demo [-- <${Object.keys(DEMOS).join('|')}>...] [--seconds N] [--input wire|button] [--sim] [--firmware kaluma.bin]`;
 let o;
 try {
-  o = parseArgs(process.argv.slice(2).map((a) => (a === '--sim' ? '--sim=1' : a)), ['seconds', 'input', 'firmware', 'sim']);
+  o = parseArgs(process.argv.slice(2), ['seconds', 'input', 'firmware'], ['sim']);
 } catch (e) {
   console.error(`demo: ${e.message}\n${usage}`);
   process.exit(2);

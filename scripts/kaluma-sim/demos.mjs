@@ -1,9 +1,9 @@
 // The board demos as the simulation runs them: how each is wired on the virtual Pico and
-// what its summary reports. Used by scripts/demo.mjs and host-tests/board/.
+// what its summary reports (the list of demos itself is lib/demos.mjs: board/*.ts; a test holds
+// the two in agreement). Used by the sim, emulate and demo commands and the tests.
 import { readFileSync } from 'node:fs';
+import { defaultBundle } from '../lib/demos.mjs';
 import { buttonPattern, KalumaSim } from './index.mjs';
-
-const root = new URL('../../', import.meta.url);
 
 /** What the event demo's lines add up to (the same on the firmware, where nothing else can be read). */
 function eventRounds(lines) {
@@ -68,7 +68,7 @@ export const DEMOS = {
 
 /** The built bundle of a demo. */
 export function bundleOf(name) {
-  return readFileSync(new URL(`dist/board/${name}.js`, root), 'utf8');
+  return readFileSync(defaultBundle(name, { demo: true }), 'utf8');
 }
 
 /**
