@@ -49,7 +49,7 @@ export function whyMissing(firmware = process.env.KALUMA_FIRMWARE) {
   const missing = [];
   if (!firmwareCandidates(firmware).some((f) => existsSync(f))) missing.push(`the Kaluma firmware (${firmwareCandidates(firmware).join(' or ')})`);
   if (!bootromCandidates().some((f) => existsSync(f))) missing.push(`the RP2040 bootrom (${bootromCandidates().join(' or ')})`);
-  return `the emulated Kaluma firmware cannot run: ${missing.join(' and ')} absent (they come with ../shared beside the project, as in CI, or from \`threadsafe fetch-firmware\`)`;
+  return `the emulated Kaluma firmware is not here (${missing.join(' and ')} absent: they come with ../shared beside the project, as in CI, or from \`threadsafe fetch-firmware\`)`;
 }
 
 // At most two emulators at once: one per core of the 2-core machines this runs on.

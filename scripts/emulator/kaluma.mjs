@@ -170,9 +170,9 @@ export class KalumaBoard extends Board {
   /**
    * `.load` (what `kaluma write` sends after the transfer): loadNs is when the REPL echoed it and
    * the firmware began to run the program; readyNs when the top level returned (the prompt is back),
-   * or after readyMaxMs if it never does.
+   * or after readyMaxMs if it never does. onLoad(loadNs) is called as soon as loadNs is known.
    */
-  async start({ readyMaxMs = 2000 } = {}) {
+  async start({ readyMaxMs = 2000, onLoad = null } = {}) {
     const mark = this.output.length;
     this.serialWrite('.load\r');
     const echoed = () => {
@@ -183,6 +183,7 @@ export class KalumaBoard extends Board {
     if (echoed() < 0) throw new Error(this.crashed ? `the firmware crashed: ${this.crashed.reason}` : 'the REPL did not echo .load');
     this.outputMark = echoed() + 1;
     this.loadNs = this.timeAt(echoed());
+    if (onLoad) onLoad(this.loadNs);
     this.ready = await this.runUntil(() => this.output.indexOf(RAW_PROMPT, this.outputMark) >= 0, { maxMs: readyMaxMs });
     this.readyNs = this.clock.nanos;
     return this.readyNs;

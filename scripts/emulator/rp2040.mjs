@@ -73,7 +73,13 @@ export class Board {
     this.instructions = 0;
     this.wallStart = Date.now();
     mcu.onBreak = (code) => this._onBreak(code);
-    mcu.peripherals[0x40058].onWatchdogTrigger = () => this._crash('watchdog', 'the watchdog timer expired (the firmware stopped feeding it)');
+    const wd = mcu.peripherals[0x40058];
+    wd.onWatchdogTrigger = () => {
+      this._crash('watchdog', 'the watchdog timer expired (the firmware stopped feeding it): a real board resets here');
+      // stop it: expired, rp2040js would re-arm it at the same instant for ever
+      wd.alarm.enable = false;
+      wd.timer.enable = false;
+    };
 
     mcu.gpio.forEach((pin, i) => {
       pin.addListener((state) => {

@@ -62,6 +62,11 @@ export async function runKaluma(opts) {
   let startNs = 0; // the program's start
   let baseNs = 0; // time 0 of pins (and of stamps with timeBase 'ready')
   let harness = null;
+  let pinsScheduled = false;
+  const schedulePins = (at0) => {
+    pinsScheduled = true;
+    for (const p of o.pins) board.schedulePin(at0 + p.at * 1e6, p.pin, p.value ? 1 : 0);
+  };
   let found = false;
   const emitted = { n: 0 };
   const until = matcher(o.until);
@@ -84,9 +89,11 @@ export async function runKaluma(opts) {
       stats.bootEmulatedMs = await board.boot();
       stats.bootWallMs = Date.now() - w0;
       stats.upload = await board.upload(o.code, o.upload);
-      await board.start({ readyMaxMs: Math.min(o.readyMaxMs ?? 2000, o.ms) });
+      // pins count from the start (timeBase 'start') and may fall inside the top level
+      const early = o.timeBase === 'start' && o.startOn == null;
+      await board.start({ readyMaxMs: Math.min(o.readyMaxMs ?? 2000, o.ms), onLoad: early ? (ns) => schedulePins((startNs = baseNs = ns)) : null });
       startNs = board.loadNs;
-      baseNs = board.readyNs;
+      baseNs = o.timeBase === 'start' ? board.loadNs : board.readyNs;
       stats.topLevelEmulatedMs = (board.readyNs - board.loadNs) / 1e6;
     }
     if (o.startOn != null) {
@@ -95,7 +102,7 @@ export async function runKaluma(opts) {
       if (!ok && !board.crashed) throw new Error(`startOn ${o.startOn} was not printed within ${o.ms} emulated ms`);
       baseNs = board.nowNs;
     }
-    for (const p of o.pins) board.schedulePin(baseNs + p.at * 1e6, p.pin, p.value ? 1 : 0);
+    if (!pinsScheduled) schedulePins(baseNs);
     if (o.script) {
       await o.script({
         setPin: (pin, v) => board.setPin(pin, v),
