@@ -11,4 +11,4 @@ export { WatchSource } from './watch-source';
 export type { WatchSourceOptions } from './watch-source';
 export { TimerSource } from './timer-source';
 export type { TimerSourceOptions } from './timer-source';
-export type { PutTarget, RecordFn, SetTarget, Target } from './target';
+export type { MessageTarget, PutTarget, RecordFn, SetTarget, Target } from './target';
