@@ -4,7 +4,9 @@ import { parseArgs } from '../lib/args.mjs';
 import { DEMOS } from '../kaluma-sim/demos.mjs';
 import { resolveProgram } from '../lib/program.mjs';
 import { userCwd } from '../lib/root.mjs';
-import { prepare, simulate } from '../lib/run.mjs';
+import { prepare, simulate, unsimulatedModules } from '../lib/run.mjs';
+import { SIM_MODULES } from '../kaluma-sim/index.mjs';
+import { readFileSync } from 'node:fs';
 
 export const help = `threadsafe sim <demo | app.ts | app.js> [--seconds N] [--wire OUT:IN] [--input wire|button] [--no-build]
 
@@ -68,11 +70,23 @@ export async function main(argv) {
     return 1;
   }
   for (const w of prepared.warnings) console.error(`sim: warning: ${w}`);
+  const missing = unsimulatedModules(readFileSync(prepared.file, 'utf8'));
+  if (missing.length) {
+    console.error(`sim: ${relative(userCwd(), prepared.file)} requires Kaluma's ${missing.map((m) => `'${m}'`).join(', ')} module${missing.length > 1 ? 's' : ''}, ` +
+      `which the simulation does not model (it models ${Object.keys(SIM_MODULES).join(', ')} and Kaluma's globals): run it on the firmware with \`threadsafe emulate\``);
+    return 1;
+  }
   const demo = program.demo ? DEMOS[program.name] : null;
   const seconds = o.seconds !== undefined ? Number(o.seconds) : demo ? demo.seconds : 5;
   console.log(`=== ${program.name}: ${relative(userCwd(), prepared.file)} on a simulated Pico (Kaluma 1.2.1), ${seconds} s of virtual time`);
   if (demo || o.wire) console.log(`    wiring: ${o.wire ? 'GP' + o.wire.replace(/:/g, ' wired to GP') : demo.wiring}`);
-  const res = simulate(program, prepared.file, { seconds, wire: o.wire, input: o.input });
+  let res;
+  try {
+    res = await simulate(program, prepared.file, { seconds, wire: o.wire, input: o.input });
+  } catch (e) {
+    console.error(`sim: ${e.message}`);
+    return 1;
+  }
   console.log(`--- summary: ${res.summary}`);
   return res.ok ? 0 : 1;
 }

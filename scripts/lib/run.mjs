@@ -6,7 +6,9 @@
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { DEMOS } from '../kaluma-sim/demos.mjs';
-import { buttonPattern, KalumaSim } from '../kaluma-sim/index.mjs';
+import { buttonPattern, KalumaSim, SIM_MODULES } from '../kaluma-sim/index.mjs';
+import * as acorn from 'acorn';
+import * as walk from 'acorn-walk';
 import { runOnFirmware } from '../firmware.mjs';
 import { buildProgram, checkProgram } from './program.mjs';
 import { userCwd } from './root.mjs';
@@ -33,8 +35,28 @@ export async function prepare(program, { build = true, target = 'kaluma' } = {})
 
 const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-/** Runs a built program in the simulation, printing as it goes. Returns { ok, summary, sim }. */
-export function simulate(program, file, { seconds, wire, input, log = console.log } = {}) {
+/** The built-in modules a bundle require()s by name that the simulation does not model. */
+export function unsimulatedModules(source) {
+  const names = new Set();
+  walk.simple(acorn.parse(source, { ecmaVersion: 'latest', sourceType: 'script' }), {
+    CallExpression(n) {
+      if (n.callee.type === 'Identifier' && n.callee.name === 'require' && n.arguments[0] && n.arguments[0].type === 'Literal' && !SIM_MODULES[n.arguments[0].value]) names.add(String(n.arguments[0].value));
+    },
+  });
+  return [...names];
+}
+
+/**
+ * Runs a built program in the simulation, printing as it goes. Resolves { ok, summary, sim, errors }.
+ * Throws before running when the program requires a module the simulation does not model.
+ */
+export async function simulate(program, file, { seconds, wire, input, log = console.log } = {}) {
+  const source = readFileSync(file, 'utf8');
+  const missing = unsimulatedModules(source);
+  if (missing.length) {
+    throw new Error(`${rel(file)} requires Kaluma's ${missing.map((m) => `'${m}'`).join(', ')} module${missing.length > 1 ? 's' : ''}, which the simulation does not model ` +
+      `(it models ${Object.keys(SIM_MODULES).join(', ')} and Kaluma's globals): run it on the firmware with \`threadsafe emulate\``);
+  }
   const demo = program.demo ? DEMOS[program.name] : null;
   const sim = new KalumaSim({ echo: (line, ms) => log(stamp(ms, line)) });
   if (demo) demo.setup(sim, { input });
@@ -45,9 +67,9 @@ export function simulate(program, file, { seconds, wire, input, log = console.lo
     sim.drive(17, buttonPattern(presses, { idle: 1, bounces: 3, bounceUs: 300 }));
   }
   const started = Date.now();
-  sim.load(readFileSync(file, 'utf8'), rel(file));
+  sim.load(source, rel(file));
   sim.run(seconds * 1000);
-  if (typeof sim.finish === 'function') sim.finish();
+  await sim.finish();
   const own = demo ? demo.summary(sim) + '; ' : `${plural(sim.output.length, 'line')} printed; `;
   const summary = `${own}${sim.stats.iterations} loop iterations, ${plural(sim.errors.length, 'uncaught error')}, ` +
     `${plural(sim.isrViolations.length, 'call')} from interrupt handlers (${Date.now() - started} ms of wall time)`;
