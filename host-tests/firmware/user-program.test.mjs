@@ -1,5 +1,5 @@
 // Board programs of one's own on the real Kaluma 1.2.1 firmware (emulated; skipped with the
-// reason where ../shared is absent):
+// reason where the firmware files are absent):
 // - the event demo written with async functions (board/event-async.ts, compiled to ES2018 for
 //   Kaluma) prints what the .then form prints, with no uncaught error; the heap after parse of
 //   both forms, and of the same async program lowered with TypeScript's ES5 helpers, is printed;
