@@ -51,13 +51,14 @@ if (!existsSync(KALUMA.bootrom)) {
     assert.ok(b.crashed.ns > 100e3 && b.crashed.ns < 1e6, `expired at ${b.crashed.ns} ns (256 ticks of the 2 MHz watchdog count)`);
   });
 
-  test('a hook runs at its address and the instruction it replaced still runs', async () => {
+  test('hooks run at their address and the instruction they replaced still runs', async () => {
     // movs r0,#5; adds r0,#1; bkpt #0
     const b = new Board({ flash: thumb(0x2005, 0x3001, 0xbe00), bootrom });
     const seen = [];
     b.hook(0x10000002, (board) => seen.push(board.mcu.core.registers[0]));
+    b.hook(0x10000002, () => seen.push('second'));
     await b.runFor(1);
-    assert.equal(seen, [5]);
+    assert.equal(seen, [5, 'second'], 'both hooks on one address run');
     assert.is(b.mcu.core.registers[0], 6);
     assert.is(b.crashed.kind, 'panic');
   });
