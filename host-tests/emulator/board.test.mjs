@@ -6,6 +6,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readBootrom, readFirmware, elfSymbols } from '../../scripts/emulator/images.mjs';
 import { Board } from '../../scripts/emulator/rp2040.mjs';
+import { findPromiseFunctions } from '../../scripts/emulator/kaluma-errors.mjs';
 import { KALUMA } from './helpers.mjs';
 
 const test = suite('the emulated RP2040');
@@ -75,7 +76,10 @@ test('a .uf2, a .bin and an .elf of the same firmware give the same flash image'
     const elf = readFirmware(KALUMA.elf);
     assert.is(elf.format, 'elf');
     assert.ok(Buffer.from(elf.flash.subarray(0, bin.flash.length)).equals(Buffer.from(bin.flash)), 'the ELF load segments are the .bin bytes');
-    assert.is(elfSymbols(readFileSync(KALUMA.elf)).get('ecma_reject_promise') & 1, 0, 'function addresses without the Thumb bit');
+    const syms = elfSymbols(readFileSync(KALUMA.elf));
+    assert.is(syms.get('ecma_reject_promise') & 1, 0, 'function addresses without the Thumb bit');
+    // a .uf2 without symbols: the promise functions are found by their first bytes, at the same addresses
+    assert.equal(findPromiseFunctions(uf2.flash, null), findPromiseFunctions(uf2.flash, syms));
   }
 });
 
