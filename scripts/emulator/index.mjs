@@ -22,9 +22,10 @@
 //   ms       emulated ms to run after the start (default 2000)
 //   startOn  string | RegExp: time 0 of `pins`/`script` is when a line matching it is printed
 //   onLine({ ms, text }) each complete line as it arrives
+//   heap     true: result.heap = process.memoryUsage() on the board once the run is over (Kaluma)
 // -> { lines: [{ ms, text }], output, errors: [{ kind, where?, text, ms, stack }],
 //      misreported: [{ text, ms, why }], crashed: null | { kind, reason, ms, pc, lr, where? },
-//      exitCode, untilSeen, notes, stats, pinLog }
+//      heap?, exitCode, untilSeen, notes, stats, pinLog }
 //   ms count from the program's start (Kaluma: when `.load` ran it; Espruino: when load() ran it;
 //   'boot': power-on), so a 1000 ms timer set at the top level prints at about 1000 ms.
 //   errors: kind 'uncaught' (where 'top level' | 'callback': a timer, setWatch, interrupt) and
