@@ -6,6 +6,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readBootrom, readFirmware, elfSymbols } from '../../scripts/emulator/images.mjs';
 import { Board } from '../../scripts/emulator/rp2040.mjs';
+import { findPromiseFunctions } from '../../scripts/emulator/kaluma-errors.mjs';
 import { KALUMA } from './helpers.mjs';
 
 const test = suite('the emulated RP2040');
@@ -51,13 +52,14 @@ if (!existsSync(KALUMA.bootrom)) {
     assert.ok(b.crashed.ns > 100e3 && b.crashed.ns < 1e6, `expired at ${b.crashed.ns} ns (256 ticks of the 2 MHz watchdog count)`);
   });
 
-  test('a hook runs at its address and the instruction it replaced still runs', async () => {
+  test('hooks run at their address and the instruction they replaced still runs', async () => {
     // movs r0,#5; adds r0,#1; bkpt #0
     const b = new Board({ flash: thumb(0x2005, 0x3001, 0xbe00), bootrom });
     const seen = [];
     b.hook(0x10000002, (board) => seen.push(board.mcu.core.registers[0]));
+    b.hook(0x10000002, () => seen.push('second'));
     await b.runFor(1);
-    assert.equal(seen, [5]);
+    assert.equal(seen, [5, 'second'], 'both hooks on one address run');
     assert.is(b.mcu.core.registers[0], 6);
     assert.is(b.crashed.kind, 'panic');
   });
@@ -74,7 +76,10 @@ test('a .uf2, a .bin and an .elf of the same firmware give the same flash image'
     const elf = readFirmware(KALUMA.elf);
     assert.is(elf.format, 'elf');
     assert.ok(Buffer.from(elf.flash.subarray(0, bin.flash.length)).equals(Buffer.from(bin.flash)), 'the ELF load segments are the .bin bytes');
-    assert.is(elfSymbols(readFileSync(KALUMA.elf)).get('ecma_reject_promise') & 1, 0, 'function addresses without the Thumb bit');
+    const syms = elfSymbols(readFileSync(KALUMA.elf));
+    assert.is(syms.get('ecma_reject_promise') & 1, 0, 'function addresses without the Thumb bit');
+    // a .uf2 without symbols: the promise functions are found by their first bytes, at the same addresses
+    assert.equal(findPromiseFunctions(uf2.flash, null), findPromiseFunctions(uf2.flash, syms));
   }
 });
 

@@ -19,7 +19,7 @@ if (why) {
     "pinMode(16, OUTPUT); var v = 0; var t = setInterval(function () { v ^= 1; digitalWrite(16, v); }, 20);\n" +
     "setTimeout(function () { clearInterval(t); console.log('edges ' + n16 + ' rises ' + n18); }, 500);";
   const runs = {
-    timer: emulate({ ...base, code: timer, ms: 1300 }),
+    timer: emulate({ ...base, code: timer, ms: 1300, heap: true }),
     serial: emulate({ ...base, code: timer, upload: 'serial', ms: 1300, until: 'timer' }),
     pins: emulate({ ...base, code: pins, ms: 800, wires: [[16, 17]], pins: [{ at: 100, pin: 18, value: 1 }, { at: 150, pin: 18, value: 0 }, { at: 200, pin: 18, value: 1 }], until: /^edges / }),
   };
@@ -33,6 +33,8 @@ if (why) {
     assert.ok(r.lines[0].ms >= 0 && r.lines[0].ms < 100, `first line stamped ${r.lines[0].ms} ms`);
     assert.is(r.errors.length, 0);
     assert.is(r.crashed, null);
+    assert.is(r.heap.heapTotal, 184312, "Kaluma's 180 KB JerryScript heap");
+    assert.ok(r.heap.heapUsed > 0 && r.heap.heapUsed < r.heap.heapTotal, JSON.stringify(r.heap));
   });
 
   test('a program sent over the serial port (YMODEM after .flash -w) is stored and runs', async () => {

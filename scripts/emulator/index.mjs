@@ -8,9 +8,11 @@
 //   bootrom  path (or bytes) of the RP2040 B1 bootrom: the raw 16 KB image, or its .elf;
 //            default $RP2040_BOOTROM, else the cached one (never shipped: see fetch.mjs)
 //   code     the program's text
-//   upload   'flash' (default: stored where the firmware keeps programs, then `.load` / load()),
+//   upload   'flash' (default: stored where the firmware keeps programs, then `.load` / load();
+//            Espruino: as .bootcde with its packet protocol, as one script),
 //            'serial' (Kaluma: YMODEM after `.flash -w`, byte for byte as @kaluma/cli writes;
-//            Espruino: the lines as the Espruino IDE sends them), 'boot' (in flash before power-on)
+//            Espruino: the lines as the Espruino IDE sends them to RAM),
+//            'boot' (Kaluma only: in flash before power-on; times count from power-on)
 //   wires    [[outPin, inPin]]: jumper wires (input follows output, PWM included), from power-on
 //   pins     [{ at, pin, value }]: drive an input at `at` ms (pins a script drives start at the
 //            opposite of their first value, or `initial`)
@@ -20,9 +22,10 @@
 //   ms       emulated ms to run after the start (default 2000)
 //   startOn  string | RegExp: time 0 of `pins`/`script` is when a line matching it is printed
 //   onLine({ ms, text }) each complete line as it arrives
+//   heap     true: result.heap = process.memoryUsage() on the board once the run is over (Kaluma)
 // -> { lines: [{ ms, text }], output, errors: [{ kind, where?, text, ms, stack }],
 //      misreported: [{ text, ms, why }], crashed: null | { kind, reason, ms, pc, lr, where? },
-//      exitCode, untilSeen, notes, stats, pinLog }
+//      heap?, exitCode, untilSeen, notes, stats, pinLog }
 //   ms count from the program's start (Kaluma: when `.load` ran it; Espruino: when load() ran it;
 //   'boot': power-on), so a 1000 ms timer set at the top level prints at about 1000 ms.
 //   errors: kind 'uncaught' (where 'top level' | 'callback': a timer, setWatch, interrupt) and
@@ -32,8 +35,12 @@
 //   lockup, watchdog), 4 `until` not seen, 5 harness error (upload failed, wall-clock timeout).
 //
 // fetchFirmware({ target, dest, baseUrl }) -> { firmware, bootrom, dir }   (fetch.mjs)
-// startBridge({ target, firmware, bootrom, link }) -> { path, close(), ... } (bridge.mjs)
-// uploadToEspruino({ port, code, mode }) -> { ok, crc, ... }                  (espruino-upload.mjs)
+// startBridge({ target, firmware, bootrom, link, pace }) -> { path, close(), output(), waitFor(), ... }
+//   the emulated board behind a pseudo-terminal (bridge.mjs; needs python3 for the pty)
+// uploadToEspruino({ port, code, mode: 'flash'|'ram' }) -> { mode, bytes, crc: { sent, board } | null, ms }
+//   through a real serial port, as Espruino's tools send it, CRC-32-confirmed (espruino-upload.mjs;
+//   needs the serialport package)
+// The CLIs: node scripts/emulator/cli.mjs (one run), node scripts/emulator/bridge.mjs (a bridge).
 // findFirmwareFiles({ target }) -> { firmware, bootrom } | null: the defaults emulate() uses
 // Lower layers: Board (rp2040.mjs), KalumaBoard (kaluma.mjs), readFirmware/readBootrom (images.mjs).
 import { existsSync } from 'node:fs';

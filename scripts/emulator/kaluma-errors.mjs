@@ -6,7 +6,8 @@
 //     (ESC[31m) as "Name: message" and "  at <where>" lines, without the word "Uncaught";
 //   - a rejection nobody handles is printed as "Uncaught (in promise) Name: message" (not red), by
 //     the engine's rejection tracker (jerry_port_track_promise_rejection, operation REJECT), at
-//     the moment the promise is rejected;
+//     the moment the promise is rejected; the tracker prints the same line again when a handler
+//     is added to a promise already rejected (operation HANDLE), e.g. Promise.all's .catch();
 //   - JerryScript's `await` (ecma_promise_async_then) adds its reaction to the awaited promise
 //     without marking it handled, so a rejection that try/await/catch catches is printed as
 //     "Uncaught (in promise)" too: before the await, when the promise is rejected while awaited,
@@ -48,7 +49,11 @@ export function findPromiseFunctions(flash, symbols) {
 // loop: Kaluma drains all promise jobs at once); later, the address may be another promise's.
 const LATE_NS = 20e6;
 
-/** Watches a KalumaBoard's promise functions; `reports` gets one entry per "Uncaught (in promise)" the firmware prints. */
+/**
+ * Watches a KalumaBoard's promise functions; `reports` gets one entry per call of the rejection
+ * tracker, which prints one "Uncaught (in promise)" line for either operation (measured: a
+ * .catch() added to a rejected promise prints the line a second time).
+ */
 export class RejectionTracker {
   constructor(board, fns) {
     this.board = board;
@@ -75,12 +80,14 @@ export class RejectionTracker {
       const p = reg()[0] >>> 0;
       const op = reg()[1] >>> 0;
       if (op === 1) {
+        // Kaluma's tracker prints "Uncaught (in promise)" for this operation too
         const r = this.pending.get(p);
         if (r && board.nowNs - r.ns < LATE_NS) {
           r.misreported = true;
           r.why = 'a handler was added to the rejected promise in the same turn of the loop';
           this.pending.delete(p);
         }
+        this.reports.push({ ns: board.nowNs, promise: p, misreported: true, why: 'printed as a handler was added to the rejected promise (the operation HANDLE)' });
         return;
       }
       const r = { ns: board.nowNs, promise: p, misreported: false, why: null };

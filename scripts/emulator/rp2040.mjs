@@ -69,7 +69,7 @@ export class Board {
     this.driven = new Map();
     this.pinListeners = [];
     this.outputListeners = [];
-    this.hooks = new Map(); // address -> { original, fn }
+    this.hooks = new Map(); // address -> { original, fns }
     this.instructions = 0;
     this.wallStart = Date.now();
     mcu.onBreak = (code) => this._onBreak(code);
@@ -146,7 +146,7 @@ export class Board {
     const at = (core.PC - 2) >>> 0;
     const h = code === BKPT_HOOK && this.hooks.get(at);
     if (h) {
-      h.fn(this);
+      for (const fn of h.fns) fn(this);
       // run the instruction the hook replaced, then put the hook back (no interrupt taken between)
       const off = at - FLASH_BASE;
       const f = this.mcu.flash;
@@ -170,13 +170,18 @@ export class Board {
   hook(address, fn) {
     const at = address & ~1;
     if (at < FLASH_BASE || at >= FLASH_BASE + this.mcu.flash.length) throw new RangeError(`hook: address 0x${at.toString(16)} is not in flash`);
+    const had = this.hooks.get(at);
+    if (had) {
+      had.fns.push(fn);
+      return;
+    }
     const off = at - FLASH_BASE;
     const f = this.mcu.flash;
     const original = f[off] | (f[off + 1] << 8);
     if (original >> 11 === 0b11110 || original >> 11 === 0b11101 || original >> 11 === 0b11111) {
       throw new Error(`hook: the instruction at 0x${at.toString(16)} is 32 bits wide; hook a 16-bit one`);
     }
-    this.hooks.set(at, { original, fn });
+    this.hooks.set(at, { original, fns: [fn] });
     f[off] = BKPT_HOOK;
     f[off + 1] = 0xbe;
   }

@@ -1,6 +1,7 @@
 // One run of a program on the emulated Kaluma firmware: boot, upload, start, drive the pins, read
 // back the lines, account the errors. emulate() in index.mjs is the documented entry point.
-import { readBootrom, readFirmware } from './images.mjs';
+import { existsSync } from 'node:fs';
+import { elfSymbols, readBootrom, readFirmware } from './images.mjs';
 import { KalumaBoard } from './kaluma.mjs';
 import { accountErrors, findPromiseFunctions, RejectionTracker } from './kaluma-errors.mjs';
 
@@ -38,7 +39,8 @@ const matcher = (m) => (m == null ? null : typeof m === 'string' ? (t) => t.incl
  * Options as emulate() (index.mjs), with firmware/bootrom as paths or bytes, plus:
  * timeBase 'start' (default: ms count from the program's start, i.e. `.load`) or 'ready' (from
  * when its top level returned, or the startOn line: what scripts/firmware.mjs has always used),
- * tracePins [pins] (their changes in pinLog), wallTimeoutMs, readyMaxMs.
+ * tracePins [pins] (their changes in pinLog), wallTimeoutMs, readyMaxMs, heap (true: the
+ * result's heap is process.memoryUsage() on the board after the run: { heapTotal, heapUsed, ... }).
  */
 export async function runKaluma(opts) {
   const o = { upload: 'flash', ms: 2000, wires: [], pins: [], timeBase: 'start', tracePins: [], wallTimeoutMs: 300000, ...opts };
@@ -47,7 +49,15 @@ export async function runKaluma(opts) {
   const fw = o.firmwareImage || readFirmware(o.firmware);
   const bootrom = o.bootromWords || readBootrom(o.bootrom);
   const board = new KalumaBoard({ flash: fw.flash, bootrom, wallTimeoutMs: o.wallTimeoutMs, program: o.upload === 'boot' ? o.code : undefined });
-  const fns = findPromiseFunctions(board.mcu.flash, fw.symbols || (o.symbols ?? null));
+  // symbols: the .elf itself, or an .elf of the same name beside a .uf2/.bin (crash reports name
+  // the function; the promise hooks use them before the signatures)
+  let symbols = fw.symbols || null;
+  if (!symbols && typeof o.firmware === 'string') {
+    const elf = o.firmware.replace(/\.(uf2|bin)$/i, '.elf');
+    if (elf !== o.firmware && existsSync(elf)) symbols = elfSymbols(elf);
+  }
+  fw.symbols = symbols;
+  const fns = findPromiseFunctions(board.mcu.flash, symbols);
   const tracker = fns ? new RejectionTracker(board, fns) : null;
 
   const stats = { firmwareFormat: fw.format };
@@ -127,6 +137,18 @@ export async function runKaluma(opts) {
   const lines = board.lines().map((l) => ({ ms: (l.ns - base) / 1e6, text: l.text, red: l.red }));
   const topLevelEndMs = o.upload === 'boot' ? -Infinity : (board.readyNs - base) / 1e6;
   const { errors, misreported, notes } = accountErrors(lines, { tracker, topLevelEndMs });
+  // heap: true -> process.memoryUsage() typed at the REPL once the run is over (after the lines
+  // above were taken, so it is not among them)
+  let heap;
+  if (o.heap && !board.crashed && !harness) {
+    try {
+      const text = await board.command("console.log('THREADSAFE_HEAP ' + JSON.stringify(process.memoryUsage()))", { maxMs: 2000 });
+      const m = /THREADSAFE_HEAP (\{.*\})/.exec(text);
+      heap = m ? JSON.parse(m[1]) : undefined;
+    } catch (e) {
+      notes.push(`heap: the REPL did not answer process.memoryUsage() (${e.message})`);
+    }
+  }
   const crashed = board.crashed ? { ...board.crashed, ms: (board.crashed.ns - base) / 1e6, where: symbolName(fw.symbols, board.crashed.pc) } : null;
   const exitCode = crashed ? 3 : harness ? 5 : errors.length ? 1 : until && !found ? 4 : 0;
   stats.totalWallMs = Date.now() - w0;
@@ -137,6 +159,7 @@ export async function runKaluma(opts) {
     errors,
     misreported,
     crashed,
+    heap,
     exitCode,
     untilSeen: until ? found : undefined,
     harnessError: harness,
