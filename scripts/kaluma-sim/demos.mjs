@@ -3,7 +3,7 @@
 // the two in agreement). Used by the sim, emulate and demo commands and the tests.
 import { readFileSync } from 'node:fs';
 import { defaultBundle } from '../lib/demos.mjs';
-import { buttonPattern, KalumaSim } from './index.mjs';
+import { buttonPattern, KalumaSim, squareWave } from './index.mjs';
 
 /** What the event demo's lines add up to (the same on the firmware, where nothing else can be read). */
 function eventRounds(lines) {
@@ -41,6 +41,19 @@ export const DEMOS = {
     setup() {},
     summary(sim) {
       return `items sent ${sim.evaluate('echo.sent()')}, items received ${sim.evaluate('echo.received()')} (all in order)`;
+    },
+    firmwareSummary: lastLine,
+  },
+  encoder: {
+    seconds: 3,
+    wiring: 'a quadrature signal on GP2 (A) and GP3 (B), A leading B: 1000 steps/s forward',
+    setup(sim) {
+      // A and B: 250 Hz square waves a quarter period apart (A leads): 4 edges, 4 steps, per 4 ms
+      sim.drive(2, squareWave(250, { startUs: 2000 }));
+      sim.drive(3, squareWave(250, { startUs: 3000 }));
+    },
+    summary(sim) {
+      return `edges on GP2+GP3 ${sim.edgesOn(2) + sim.edgesOn(3)}, position ${sim.evaluate('encoder.position()')}, last line "${sim.lines().slice(-1)[0] || ''}"`;
     },
     firmwareSummary: lastLine,
   },

@@ -245,7 +245,7 @@ export function handlerViolations(bundle, ast, fn) {
       if (!PRIMITIVE_GLOBALS.has(name)) out.push({ at: use.start, rule: 'not a variable of the program that holds a number, nor a Kaluma numeric constant', code: name, names });
       continue;
     }
-    if (!decl.init || !numeric(decl.init)) {
+    if (decl.init && !numeric(decl.init)) {
       out.push({ at: use.start, rule: 'a variable that does not start as a number (the handler may touch only variables that always hold numbers)', code: name, names, decl: decl.start });
       continue;
     }
