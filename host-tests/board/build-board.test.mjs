@@ -110,7 +110,7 @@ test('a program that imports a file of its own bundles it', async () => {
 });
 
 test('a name that is neither a demo nor a file is refused, listing the demos', () => {
-  assert.throws(() => resolveProgram('nope'), /no demo or file named "nope": give a demo name \(button, echo, event, event-async\) or the path of a \.ts program/);
+  assert.throws(() => resolveProgram('nope'), /no demo or file named "nope": give a demo name \(button, echo, encoder, event, event-async\) or the path of a \.ts program/);
 });
 
 test('the command prints size and heap after parse, estimated and saying why when the firmware is absent', async () => {
