@@ -64,7 +64,7 @@ test('imports run one way: src/ imports nothing outside it; src/, scripts/ and b
         const target = relative(ROOT, join(file, '..', spec));
         if (/^(host-tests|bench)\//.test(target)) bad.push(`${relative(ROOT, file)} imports ${target}`);
         if (top === 'src' && !target.startsWith('src/')) bad.push(`${relative(ROOT, file)} imports ${target} (outside src/)`);
-        if (top === 'board') bad.push(`${relative(ROOT, file)} imports ${spec} (a demo imports 'threadsafe' and 'threadsafe/kaluma')`);
+        if (top === 'board' && file.endsWith('.ts')) bad.push(`${relative(ROOT, file)} imports ${spec} (a demo imports 'threadsafe' and 'threadsafe/kaluma')`);
       }
     }
   }
