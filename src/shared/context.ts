@@ -11,6 +11,19 @@ import { abortedAlready, checkOptions, describe, WaitOptions } from '../waiters'
 import { ClosedError } from './errors';
 import { ThreadSafeQueue, SharedQueueHandle } from './queue';
 
+/** A WHATWG URL (`new URL('./jobs.mjs', import.meta.url)`): the part the types need. */
+export interface URLLike {
+  readonly href: string;
+}
+
+/** The part of the `worker_threads` Worker a Context exposes as `ctx.worker`. */
+export interface ContextWorker {
+  readonly threadId: number;
+  terminate(): Promise<number>;
+  ref(): void;
+  unref(): void;
+}
+
 /** Options of `new Context(file, options)`. */
 export interface ContextOptions {
   /** Slots of each of the two queues (jobs in, results out; 32-bit words), 16 … 2^20; default 4096. */
@@ -102,7 +115,8 @@ function readBytes(n: number, next: () => number): Uint8Array {
  */
 export class Context {
   /** The worker (for `threadId`, its events; end it with `close()`/`terminate()`). */
-  readonly worker: Worker;
+  readonly worker: ContextWorker;
+  private _worker: Worker;
   private _jobs: ThreadSafeQueue;
   private _results: ThreadSafeQueue;
   private _state: Int32Array;
@@ -122,7 +136,7 @@ export class Context {
    * Starts the worker `file` (a path or URL; it must call `serve()`) with two queues of
    * `options.slots` words. Throws a TypeError/RangeError naming a bad argument.
    */
-  constructor(file: string | URL, options?: ContextOptions) {
+  constructor(file: string | URLLike, options?: ContextOptions) {
     construct(this, Context, arguments.length, 2, 'Context');
     if (typeof file !== 'string' && !(file instanceof URL)) throw new TypeError('Context: file must be a path or a URL of a worker file that calls serve(), got ' + describe(file));
     let slots = 4096;
@@ -146,8 +160,8 @@ export class Context {
     this._exitCode = null;
     this._error = undefined;
     const handle: ContextHandle = { jobs: this._jobs.share(), results: this._results.share(), state: state };
-    const worker = new Worker(file, { workerData: { [KEY]: handle } });
-    this.worker = worker;
+    const worker = new Worker(file as string | URL, { workerData: { [KEY]: handle } });
+    this.worker = this._worker = worker;
     worker.unref(); // nothing in flight yet
     worker.on('error', (e) => {
       this._error = e;
@@ -190,14 +204,14 @@ export class Context {
   close(): Promise<number> {
     this._closing = true;
     if (!this._pumping && this._backlog.length === 0) this._jobs.close();
-    if (this._inflight.size + this._backlog.length > 0) this.worker.ref();
+    if (this._inflight.size + this._backlog.length > 0) this._worker.ref();
     return this._exited;
   }
 
   /** Ends the worker at once; jobs in flight reject with ClosedError. Resolves with the exit code. */
   terminate(): Promise<number> {
     this._closing = true;
-    this.worker.terminate();
+    this._worker.terminate();
     return this._exited;
   }
 
@@ -232,7 +246,7 @@ export class Context {
       if (options.timeout !== undefined) job.timer = setTimeout(() => self._cancel(job, new TimeoutError('Context.run: the job "' + name + '" did not finish within ' + options.timeout + ' ms')), options.timeout);
     }
     this._backlog.push(job);
-    this.worker.ref();
+    this._worker.ref();
     this._pump();
     return promise;
   }
@@ -272,7 +286,7 @@ export class Context {
   /** Nothing in flight: the worker no longer keeps the process alive; a closing context closes its queue. */
   private _idle(): void {
     if (this._closing && !this._pumping && this._backlog.length === 0) this._jobs.close(); // never in the middle of a frame
-    if (this._inflight.size === 0 && this._backlog.length === 0 && !this._closing) this.worker.unref();
+    if (this._inflight.size === 0 && this._backlog.length === 0 && !this._closing) this._worker.unref();
   }
 
   /** Writes the backlog's frames into the jobs queue, one whole frame after another. */
