@@ -5,14 +5,8 @@
  */
 import { makeEngine, MASK } from './interrupt-engine';
 import type { Engine, State } from './interrupt-engine';
-import { checkEdges, checkMs, checkPin, checkRecord, checkSourceOptions, construct, describe, kindOf, MSG, PUT, RecordFn, Target } from './target';
+import { checkEdges, checkMs, checkPin, checkRecord, checkSourceOptions, construct, describe, kindOf, MSG, pinsInUse, PUT, RecordFn, Target } from './target';
 
-/**
- * Pins with an attached InterruptSource: the firmware keeps one interrupt callback per pin, so
- * a second `attachInterrupt` would silently replace the first source's, and the first one's
- * `detach()` would then remove the second's.
- */
-const pinsInUse: { [pin: number]: boolean } = {};
 
 /** Options of `new InterruptSource(pin, target, options)`. */
 export interface InterruptSourceOptions<T> {

@@ -56,6 +56,13 @@ export type Target<T> = SetTarget | PutTarget<T> | MessageTarget<T>;
 /** Maps an edge or tick to the queued item, on the main loop: `(events, index) => item`. */
 export type RecordFn<T> = (events: number, index: number) => T;
 
+/**
+ * Pins with an attached interrupt source (InterruptSource, EncoderSource): the firmware keeps one
+ * interrupt callback per pin, so a second `attachInterrupt` would silently replace the first
+ * source's, and the first one's `detach()` would then remove the second's.
+ */
+export const pinsInUse: { [pin: number]: boolean } = {};
+
 /** kindOf() results. */
 export const SET = 0;
 export const PUT = 1;

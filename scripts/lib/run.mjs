@@ -1,0 +1,102 @@
+// Running a board program without a board, the two ways the commands offer, with one summary:
+// - simulate(): the host simulation of a Pico running Kaluma (../kaluma-sim), virtual time;
+// - emulate(): the real Kaluma 1.2.1 firmware on the emulated RP2040 (../firmware.mjs).
+// Both print what the board prints, each line stamped with the ms since the program started,
+// and count the program's uncaught errors the same way; the run fails (ok: false) on any.
+import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
+import { DEMOS } from '../kaluma-sim/demos.mjs';
+import { buttonPattern, KalumaSim, SIM_MODULES } from '../kaluma-sim/index.mjs';
+import * as acorn from 'acorn';
+import * as walk from 'acorn-walk';
+import { runOnFirmware } from '../firmware.mjs';
+import { buildProgram, checkProgram } from './program.mjs';
+import { userCwd } from './root.mjs';
+
+export const stamp = (ms, line) => `[${String(Math.round(ms)).padStart(6)} ms] ${line}`;
+const rel = (file) => relative(userCwd(), file) || file;
+
+/**
+ * Builds and checks `program` unless told not to (or it is a .js program: checked only);
+ * returns { file, warnings } or throws an Error with the build's or the checks' message.
+ */
+export async function prepare(program, { build = true, target = 'kaluma' } = {}) {
+  if (!program.source) {
+    const problems = checkProgram(program.bundle, { target, simulate: false, js: true });
+    if (problems.length) throw new Error(`${rel(program.bundle)} fails its checks:\n  ${problems.join('\n  ')}`);
+    return { file: program.bundle, warnings: [] };
+  }
+  if (!build) return { file: program.bundle, warnings: [] };
+  const built = await buildProgram(program, { target });
+  const problems = checkProgram(built.file, { target, simulate: false });
+  if (problems.length) throw new Error(`${rel(built.file)} fails its checks:\n  ${problems.join('\n  ')}`);
+  return { file: built.file, warnings: built.warnings };
+}
+
+const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** The built-in modules a bundle require()s by name that the simulation does not model. */
+export function unsimulatedModules(source) {
+  const names = new Set();
+  walk.simple(acorn.parse(source, { ecmaVersion: 'latest', sourceType: 'script' }), {
+    CallExpression(n) {
+      if (n.callee.type === 'Identifier' && n.callee.name === 'require' && n.arguments[0] && n.arguments[0].type === 'Literal' && !SIM_MODULES[n.arguments[0].value]) names.add(String(n.arguments[0].value));
+    },
+  });
+  return [...names];
+}
+
+/**
+ * Runs a built program in the simulation, printing as it goes. Resolves { ok, summary, sim, errors }.
+ * Throws before running when the program requires a module the simulation does not model.
+ */
+export async function simulate(program, file, { seconds, wire, input, log = console.log } = {}) {
+  const source = readFileSync(file, 'utf8');
+  const missing = unsimulatedModules(source);
+  if (missing.length) {
+    throw new Error(`${rel(file)} requires Kaluma's ${missing.map((m) => `'${m}'`).join(', ')} module${missing.length > 1 ? 's' : ''}, which the simulation does not model ` +
+      `(it models ${Object.keys(SIM_MODULES).join(', ')} and Kaluma's globals): run it on the firmware with \`threadsafe emulate\``);
+  }
+  const demo = program.demo ? DEMOS[program.name] : null;
+  const sim = new KalumaSim({ echo: (line, ms) => log(stamp(ms, line)) });
+  if (demo) demo.setup(sim, { input });
+  if (wire) for (const w of wire.split(',')) sim.wire(...w.split(':').map(Number));
+  if (input === 'button' && !demo) {
+    const presses = [];
+    for (let t = 200; t < 600000; t += 500) presses.push([t, t + 150]);
+    sim.drive(17, buttonPattern(presses, { idle: 1, bounces: 3, bounceUs: 300 }));
+  }
+  const started = Date.now();
+  sim.load(source, rel(file));
+  sim.run(seconds * 1000);
+  await sim.finish();
+  const own = demo ? demo.summary(sim) + '; ' : `${plural(sim.output.length, 'line')} printed; `;
+  const summary = `${own}${sim.stats.iterations} loop iterations, ${plural(sim.errors.length, 'uncaught error')}, ` +
+    `${plural(sim.isrViolations.length, 'call')} from interrupt handlers (${Date.now() - started} ms of wall time)`;
+  return { ok: sim.errors.length === 0 && sim.isrViolations.length === 0, summary, sim, errors: sim.errors };
+}
+
+/**
+ * Runs a built program on the emulated firmware. Returns { ok, summary, result, errors,
+ * misreported }: errors are the program's uncaught errors (top level, callbacks, unhandled
+ * rejections); misreported what the firmware printed as uncaught though the program caught it.
+ */
+export async function emulate(program, file, { seconds, wire, firmware, log = console.log } = {}) {
+  const demo = program.demo ? DEMOS[program.name] : null;
+  const started = Date.now();
+  const r = await runOnFirmware(file, { ms: Math.round(seconds * 1000), wire: wire || (demo && demo.wire), firmware, wallTimeoutS: Math.max(120, seconds * 30) });
+  const lines = [];
+  for (const l of r.lines) {
+    log(Number.isNaN(l.ms) ? l.text : stamp(l.ms, l.text));
+    lines.push(l.text);
+  }
+  const detail = r.result || null;
+  const errors = detail && detail.errors ? detail.errors.map((e) => `${e.kind}${e.where ? ' (' + e.where + ')' : ''}: ${e.text}`) : lines.filter((l) => /^Uncaught /.test(l));
+  const misreported = detail && detail.misreported ? detail.misreported.map((m) => m.text) : [];
+  const own = demo && demo.firmwareSummary ? demo.firmwareSummary(lines) : `${plural(lines.length, 'line')} printed`;
+  const how = r.crash ? `FIRMWARE CRASH: ${r.crash}` : r.code === 0 || r.code === 6 ? 'no crash' : `emulator exit ${r.code}: ${r.stderr.split('\n').find((l) => /error|timeout/i.test(l)) || ''}`;
+  const summary = `${own}; ${plural(errors.length, 'uncaught error')}` +
+    (misreported.length ? `, ${misreported.length} misreported by the firmware (caught by the program, printed as "Uncaught" by Kaluma 1.2.1; not counted)` : '') +
+    `, ${how} (${((Date.now() - started) / 1000).toFixed(1)} s of wall time, boot and upload included)`;
+  return { ok: (r.code === 0 || r.code === 6) && !r.crash && errors.length === 0, summary, result: r, errors, misreported };
+}
