@@ -23,3 +23,4 @@ declare const D15: number;
 declare const D16: number;
 declare const D17: number;
 declare const LED1: number;
+declare function analogWrite(pin: number, value: number, options?: { freq?: number }): void;

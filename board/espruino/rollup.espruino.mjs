@@ -2,7 +2,7 @@
 // - dist/threadsafe-espruino.js (ES5 UMD, global `threadsafeEspruino`), .min.js, .mjs, .d.ts:
 //   the Espruino sources (src/espruino/) as a separate entry, so the core bundle does not grow;
 // - dist/espruino/<name>.js for every board/espruino/<name>.ts: ONE self-contained ES5 script
-//   per demo (library included, no exports), as Espruino loads a program. A demo imports the
+//   per demo (library included, no exports, minified), as Espruino loads a program. A demo imports the
 //   library by its package names, `threadsafe` and `threadsafe/espruino`, resolved here to src/,
 //   and is type-checked with Espruino's globals (espruino.d.ts), not Kaluma's.
 import { readdirSync } from 'node:fs';
@@ -51,7 +51,8 @@ export default [
   { input: 'src/espruino/index.ts', output: { file: 'dist/threadsafe-espruino.d.ts', format: 'es' }, plugins: [dts()] },
   ...DEMOS.map((name) => ({
     input: `${HERE}/${name}.ts`,
-    output: { file: `dist/espruino/${name}.js`, format: 'iife', strict: true },
+    // minified as the Kaluma demos are: fewer variables after load and faster on Espruino
+    output: { file: `dist/espruino/${name}.js`, format: 'iife', strict: true, plugins: [minifyES5()] },
     plugins: [packageNames(), typescript({ tsconfig: `./${HERE}/tsconfig.json`, removeComments: true, noEmitOnError: true })],
   })),
 ];
