@@ -29,6 +29,12 @@ export function minifyES5(extra = {}) {
   };
 }
 
+/** Terser options of the Espruino bundle: private (underscore) property names mangled, two passes. */
+export const ESPRUINO_MANGLE = {
+  compress: { hoist_funs: false, hoist_vars: false, passes: 2 },
+  mangle: { properties: { regex: /^_/ } },
+};
+
 function packageNames() {
   return {
     name: 'threadsafe-package-names',
@@ -49,6 +55,15 @@ export default [
     plugins: [typescript({ tsconfig: './tsconfig.json', removeComments: true, noEmitOnError: true })],
   },
   { input: 'src/espruino/index.ts', output: { file: 'dist/threadsafe-espruino.d.ts', format: 'es' }, plugins: [dts()] },
+  // Everything for an Espruino board in one file (global `threadsafe`: the core and the Espruino
+  // sources), minified for Espruino: the helpers the two entries share appear once, and private
+  // property names (`_x`, `_waiters`, ...) are mangled, which only a bundle holding every class
+  // that touches them can do.
+  {
+    input: 'src/espruino/all.ts',
+    output: { file: 'dist/threadsafe.espruino.min.js', format: 'umd', name: 'threadsafe', plugins: [minifyES5(ESPRUINO_MANGLE)] },
+    plugins: [typescript({ tsconfig: './tsconfig.json', removeComments: true, noEmitOnError: true })],
+  },
   ...DEMOS.map((name) => ({
     input: `${HERE}/${name}.ts`,
     // minified as the Kaluma demos are: fewer variables after load and faster on Espruino
