@@ -3,7 +3,8 @@
 // peer measured in the same run. Times are emulated (micros() of a 125 MHz RP2040 without flash
 // wait states), so they do not depend on this machine's load. Programs: host-tests/firmware/programs.
 import { findFirmware, runOnFirmware, whyMissing } from '../scripts/firmware.mjs';
-import { program, risingEdges } from '../host-tests/firmware/helpers.mjs';
+import { readFileSync } from 'node:fs';
+import { program, risingEdges, withLibrary } from '../host-tests/firmware/helpers.mjs';
 import { median } from './util.mjs';
 
 export const title = 'Board layer on the Kaluma 1.2.1 firmware (emulated RP2040; emulated time)';
@@ -27,7 +28,7 @@ export async function latency() {
     pins.push({ atMs: +t.toFixed(3), pin: 3, level: 1 }, { atMs: +(t + 2).toFixed(3), pin: 3, level: 0 });
     pins.push({ atMs: +(t + 11).toFixed(3), pin: 5, level: 1 }, { atMs: +(t + 13).toFixed(3), pin: 5, level: 0 });
   }
-  const res = await runOnFirmware(program('latency.js'), { ms: 700, startOn: 'READY', pins, tracePins: [4, 6] });
+  const res = await runOnFirmware(withLibrary(readFileSync(new URL('../scripts/kaluma-sim/programs/latency.js', import.meta.url), 'utf8')), { ms: 700, startOn: 'READY', pins, tracePins: [4, 6] });
   if (res.code !== 0 || !res.pinLog) throw new Error(`latency program failed: exit ${res.code}\n${res.stdout}\n${res.stderr.slice(0, 2000)}`);
   const ours = latencies(res.pinLog, 3, 4);
   const hand = latencies(res.pinLog, 5, 6);
