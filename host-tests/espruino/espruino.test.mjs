@@ -70,7 +70,7 @@ function espruino(source, { ms = 8000, until = 'DONE' } = {}) {
 
 // ---- the tier ----
 
-const test = suite('Espruino 2v29 (the real interpreter, ../shared/espruino)');
+const test = suite('Espruino 2v29 (the real interpreter, its Linux build)');
 const runs = {};
 
 if (!existsSync(RUNNER)) {
