@@ -9,17 +9,17 @@
 //   again just above the total, so a run without the maintainers' instruments cannot look complete.
 // Exit code 1 when anything failed.
 import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const require = createRequire(join(ROOT, 'package.json'));
-const bin = (pkg, file) => join(dirname(require.resolve(`${pkg}/package.json`)), file);
+// the packages' own scripts, as npm installs them (not every package exports its package.json)
+const bin = (pkg, file) => join(ROOT, 'node_modules', pkg, file);
 
 const STEPS = [
   { name: 'bundle checks (scripts/check-bundles.mjs)', argv: [join(ROOT, 'scripts', 'check-bundles.mjs')] },
-  { name: 'uvu suites', argv: [bin('uvu', 'bin.js'), 'host-tests', '\\.test\\.(m?js)$'], uvu: true },
+  // `npm test -- <dir> [pattern]` narrows the suites (e.g. `npm test -- host-tests/board commands`)
+  { name: 'uvu suites', argv: [bin('uvu', 'bin.js'), process.argv[2] || 'host-tests', process.argv[3] || '\\.test\\.(m?js)$'], uvu: true },
   { name: 'type tests (tsc -p host-tests/types)', argv: [bin('typescript', 'bin/tsc'), '-p', 'host-tests/types'] },
   { name: 'byte budgets (size-limit)', argv: [bin('size-limit', 'bin.js')] },
 ];

@@ -7,7 +7,7 @@
 // `--input button` (a bouncy push button instead of the jumper) exists in the simulation only.
 import { parseArgs } from './lib/args.mjs';
 import { DEMOS } from './kaluma-sim/demos.mjs';
-import { findFirmware, resolveProgram, whyMissing } from './lib/program.mjs';
+import { firmwareFiles, resolveProgram } from './lib/program.mjs';
 import { emulate, simulate } from './lib/run.mjs';
 
 const usage = `usage: npm run demo [-- <${Object.keys(DEMOS).join('|')}>...] [--seconds N] [--input wire|button] [--sim] [--firmware kaluma.bin]`;
@@ -39,14 +39,14 @@ for (const name of o._) {
 }
 
 // The firmware, unless told otherwise or absent; the reason is printed either way.
-let onFirmware = !o.sim && findFirmware(o.firmware) !== null;
-let why = o.sim ? '--sim was given' : onFirmware ? '' : whyMissing(o.firmware);
+const files = firmwareFiles({ firmware: o.firmware });
+let onFirmware = !o.sim && !files.missing;
+let why = o.sim ? '--sim was given' : onFirmware ? '' : files.missing;
 if (onFirmware && o.input === 'button') {
   onFirmware = false;
   why = '--input button is simulated only';
 }
-const fw = findFirmware(o.firmware);
-console.log(onFirmware ? `demo: on the Kaluma 1.2.1 firmware in the rp2040js emulator (${fw.firmware}); about 4 s of wall time per emulated second`
+console.log(onFirmware ? `demo: on the Kaluma 1.2.1 firmware in the rp2040js emulator (${files.firmware}); about 4 s of wall time per emulated second`
   : `demo: on the host simulation (scripts/kaluma-sim, virtual time), not the firmware: ${why}`);
 
 let failed = false;
@@ -57,7 +57,7 @@ for (const name of o._.length ? o._ : Object.keys(DEMOS)) {
   console.log(`\n=== ${name}: dist/board/${name}.js on ${onFirmware ? 'the emulated Pico running the Kaluma 1.2.1 firmware, ' + secs + ' s of emulated time' : 'a simulated Pico (Kaluma 1.2.1), ' + secs + ' s of virtual time'}`);
   console.log(`    wiring: ${name === 'button' && o.input === 'button' ? 'a bouncy push button on GP17 (pressed twice a second)' : demo.wiring}`);
   try {
-    const res = onFirmware ? await emulate(program, program.bundle, { seconds: secs, firmware: o.firmware }) : await simulate(program, program.bundle, { seconds: secs, input: o.input });
+    const res = onFirmware ? await emulate(program, program.bundle, { seconds: secs, firmware: files.firmware, bootrom: files.bootrom }) : await simulate(program, program.bundle, { seconds: secs, input: o.input });
     console.log(`--- summary: ${res.summary}`);
     if (!res.ok) failed = true;
   } catch (e) {

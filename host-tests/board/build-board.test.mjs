@@ -139,11 +139,11 @@ test('an unused local is a warning with its place: the program still builds', as
 test('the command prints size and heap after parse, estimated and saying why when the firmware is absent', async () => {
   const file = join(dir, 'cli.ts');
   writeFileSync(file, FLAG + "flag.wait().then(function () { console.log('set'); t.stop(); });\n");
-  const r = await run(CLI, ['build', file, '--out', join(dir, 'cli.js')], { env: { KALUMA_EMU_DIR: join(dir, 'no-emulator') } });
+  const r = await run(CLI, ['build', file, '--out', join(dir, 'cli.js')], { env: { KALUMA_FIRMWARE: join(dir, 'none.uf2'), RP2040_BOOTROM: join(dir, 'none.bin') } });
   assert.is(r.code, 0, r.out);
   assert.match(r.out, /cli\.js: one script for Kaluma \(ES5; also Espruino-safe\)/);
   assert.match(r.out, /size: raw \d+ B, minified \d+ B, gzip \d+ B; library code \d+% of the module code/);
-  assert.match(r.out, /heap after parse: ≈ \d+ B of Kaluma's 184,312 B \(estimated as 1\.31 × the minified size \(the emulated Kaluma firmware/);
+  assert.match(r.out, /heap after parse: ≈ \d+ B of Kaluma's 184,312 B \(estimated as 1\.31 × the minified size: the Kaluma 1\.2\.1 firmware \(looked for .*none\.uf2\) and the RP2040 bootrom \(looked for .*none\.bin\) are absent\)/);
 });
 
 test('npm run sim: a program using the gpio and led modules runs in the simulation, the pins follow', async () => {

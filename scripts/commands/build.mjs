@@ -1,4 +1,4 @@
-// `threadsafe build <demo | app.ts | app.js> [--target kaluma|espruino] [--out FILE] [--firmware FILE] [--no-heap]`
+// `threadsafe build <demo | app.ts | app.js> [--target kaluma|espruino] [--out FILE] [--firmware FILE] [--bootrom FILE] [--no-heap]`
 import { relative } from 'node:path';
 import { parseArgs } from '../lib/args.mjs';
 import { buildProgram, checkProgram, heapAfterParse, resolveProgram } from '../lib/program.mjs';
@@ -19,6 +19,7 @@ Espruino the variables (blocks of 16 bytes) its source takes once loaded.
   --target   kaluma (default) or espruino (refuses async syntax)
   --out      the bundle to write (default: dist/<name>.js; demos in the repository: dist/board/)
   --firmware a Kaluma 1.2.1 image (.uf2/.bin) to measure the heap on (or KALUMA_FIRMWARE)
+  --bootrom  the RP2040 bootrom, raw 16 KB (or RP2040_BOOTROM); without them: what fetch-firmware cached
   --no-heap  skip the heap figure
 
 Exit codes: 0 built and checked, 1 the build or a check failed, 2 bad arguments.`;
@@ -29,7 +30,7 @@ const espruinoVars = (bytes) => Math.ceil(bytes / 12);
 export async function main(argv) {
   let o;
   try {
-    o = parseArgs(argv, ['target', 'out', 'firmware'], ['heap']);
+    o = parseArgs(argv, ['target', 'out', 'firmware', 'bootrom'], ['heap']);
   } catch (e) {
     console.error(`build: ${e.message}\n${help.split('\n')[0]}`);
     return 2;
@@ -87,7 +88,7 @@ export async function main(argv) {
   console.log(`  checks: ok (syntax, ${program.source ? 'types, ' : ''}${level}, no TypeScript helpers, ${level === 'ES5' ? 'nothing used before its declaration, ' : ''}interrupt rule, fits the 512 KB program area)`);
   if (o.heap !== false) {
     try {
-      const heap = await heapAfterParse(built.file, { firmware: o.firmware, minBytes: s ? s.min : bytes });
+      const heap = await heapAfterParse(built.file, { firmware: o.firmware, bootrom: o.bootrom, minBytes: s ? s.min : bytes });
       console.log(`  heap after parse: ${heap.bytes === null ? 'unknown' : (heap.measured ? '' : '≈ ') + heap.bytes + ' B'} of Kaluma's 184,312 B (${heap.how})`);
     } catch (e) {
       console.error(`build: the heap could not be measured on the firmware: ${e.message}`);

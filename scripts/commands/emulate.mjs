@@ -2,7 +2,7 @@
 import { relative } from 'node:path';
 import { parseArgs } from '../lib/args.mjs';
 import { DEMOS } from '../kaluma-sim/demos.mjs';
-import { findFirmware, resolveProgram, whyMissing } from '../lib/program.mjs';
+import { firmwareFiles, resolveProgram } from '../lib/program.mjs';
 import { userCwd } from '../lib/root.mjs';
 import { emulate, prepare } from '../lib/run.mjs';
 import { badRunOptions } from './sim.mjs';
@@ -54,9 +54,9 @@ export async function main(argv) {
     console.error(`emulate: ${e.message}`);
     return 2;
   }
-  if (o.bootrom) process.env.RP2040_BOOTROM = o.bootrom;
-  if (!findFirmware(o.firmware)) {
-    console.error(`emulate: cannot run on the firmware: ${whyMissing(o.firmware)}.\n` +
+  const files = firmwareFiles({ target: 'kaluma', firmware: o.firmware, bootrom: o.bootrom });
+  if (files.missing) {
+    console.error(`emulate: cannot run on the firmware: ${files.missing}.\n` +
       '  Give the Kaluma 1.2.1 firmware (--firmware kaluma-rp2-pico-1.2.1.uf2, from https://github.com/kaluma-project/kaluma/releases)\n' +
       '  and the RP2040 bootrom (--bootrom b1.bin, from https://github.com/raspberrypi/pico-bootrom-rp2040/releases), or run `threadsafe fetch-firmware`;\n' +
       `  or run it in the simulation: threadsafe sim ${o._[0]}`);
@@ -74,7 +74,7 @@ export async function main(argv) {
   const seconds = o.seconds !== undefined ? Number(o.seconds) : demo ? demo.seconds : 5;
   console.log(`=== ${program.name}: ${relative(userCwd(), prepared.file)} on the Kaluma 1.2.1 firmware (emulated RP2040), ${seconds} s of emulated time`);
   if (demo || o.wire) console.log(`    wiring: ${o.wire ? 'GP' + o.wire.replace(/:/g, ' wired to GP') : demo.wiring}`);
-  const res = await emulate(program, prepared.file, { seconds, wire: o.wire, firmware: o.firmware });
+  const res = await emulate(program, prepared.file, { seconds, wire: o.wire, firmware: files.firmware, bootrom: files.bootrom });
   console.log(`--- summary: ${res.summary}`);
   return res.ok ? 0 : 1;
 }

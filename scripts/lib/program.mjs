@@ -8,12 +8,12 @@
 //   const problems = checkProgram(built.file, { target });                 // [] when it passes
 //   const heap = await heapAfterParse(built.file);                         // { bytes, measured, how }
 import { existsSync, readFileSync } from 'node:fs';
-import { basename, dirname, extname, relative, resolve } from 'node:path';
+import { basename, dirname, extname, resolve } from 'node:path';
 import { originalPositionFor, TraceMap } from '@jridgewell/trace-mapping';
 import * as acorn from 'acorn';
 import * as walk from 'acorn-walk';
 import { rollup } from 'rollup';
-import { findFirmware, runOnFirmware, whyMissing } from '../firmware.mjs';
+import { firmwareFiles } from './firmware-files.mjs';
 import { helpersIn } from './checks.mjs';
 import { defaultBundle, demoNames, demoSource } from './demos.mjs';
 import { hoistingProblems } from './hoisting.mjs';
@@ -239,32 +239,36 @@ export function checkProgram(file, { target = 'kaluma', simulate = true, js = fa
 
 const HEAP_PROBE = "console.log('THREADSAFE_HEAP ' + process.memoryUsage().heapUsed);\n";
 
-/**
- * Heap the parsed program takes on the firmware: heapUsed at its first statement minus that of
- * an empty program, both measured on the emulated Kaluma 1.2.1 when present ({ measured: true });
- * otherwise estimated from the minified size ({ measured: false, how: why not measured }).
- * `baseline`: the empty program's heapUsed, when already known (emptyHeap()).
- */
-export async function heapAfterParse(file, { firmware, minBytes, baseline } = {}) {
-  const fw = findFirmware(firmware);
-  if (!fw) {
-    return { bytes: minBytes ? Math.round(minBytes * HEAP_PER_MIN_BYTE) : null, measured: false, how: `estimated as ${HEAP_PER_MIN_BYTE} × the minified size (${whyMissing(firmware)})` };
-  }
-  const probe = (code) => runOnFirmware({ code }, { ms: 3000, until: 'THREADSAFE_HEAP', firmware }).then((r) => {
-    const line = r.lines.find((l) => l.text.startsWith('THREADSAFE_HEAP '));
-    if (!line) throw new Error(`the firmware did not print the heap (exit ${r.code}${r.crash ? ', crash ' + r.crash : ''}): ${r.stdout.slice(0, 300)}${r.stderr.slice(0, 300)}`);
-    return Number(line.text.split(' ')[1]);
-  });
-  const [empty, full] = await Promise.all([baseline ?? probe(HEAP_PROBE), probe(HEAP_PROBE + readFileSync(file, 'utf8'))]);
-  return { bytes: full - empty, measured: true, how: `measured on ${relative(userCwd(), fw.firmware)}: heapUsed at the first statement ${full} B, empty program ${empty} B` };
-}
-
-/** heapUsed at the first statement of an empty program on the firmware (the baseline of heapAfterParse). */
-export async function emptyHeap({ firmware } = {}) {
-  const r = await runOnFirmware({ code: HEAP_PROBE }, { ms: 3000, until: 'THREADSAFE_HEAP', firmware });
+/** heapUsed at the first statement of `code` on the emulated firmware. */
+async function probeHeap(code, files) {
+  const { emulate } = await import('../emulator/index.mjs');
+  const r = await emulate({ target: 'kaluma', firmware: files.firmware, bootrom: files.bootrom, code, ms: 3000, until: 'THREADSAFE_HEAP' });
   const line = r.lines.find((l) => l.text.startsWith('THREADSAFE_HEAP '));
-  if (!line) throw new Error(`the firmware did not print the heap (exit ${r.code})`);
+  if (!line) throw new Error(`the firmware did not print the heap (exit ${r.exitCode}${r.crashed ? ', crash ' + r.crashed.kind : ''}): ${String(r.output).slice(0, 300)}`);
   return Number(line.text.split(' ')[1]);
 }
 
-export { findFirmware, whyMissing };
+/**
+ * Heap the parsed program takes on the firmware: heapUsed at its first statement minus that of
+ * an empty program, both measured on the emulated Kaluma 1.2.1 when its files are at hand
+ * ({ measured: true }); otherwise estimated from the minified size ({ measured: false, how: why
+ * not measured }). `baseline`: the empty program's heapUsed, when already known (emptyHeap()).
+ */
+export async function heapAfterParse(file, { firmware, bootrom, minBytes, baseline } = {}) {
+  const files = firmwareFiles({ target: 'kaluma', firmware, bootrom });
+  if (files.missing) {
+    return { bytes: minBytes ? Math.round(minBytes * HEAP_PER_MIN_BYTE) : null, measured: false, how: `estimated as ${HEAP_PER_MIN_BYTE} × the minified size: ${files.missing}` };
+  }
+  const empty = baseline ?? (await probeHeap(HEAP_PROBE, files));
+  const full = await probeHeap(HEAP_PROBE + readFileSync(file, 'utf8'), files);
+  return { bytes: full - empty, measured: true, how: `measured on ${shown(files.firmware)}: heapUsed at the first statement ${full} B, empty program ${empty} B` };
+}
+
+/** heapUsed at the first statement of an empty program on the firmware (the baseline of heapAfterParse). */
+export async function emptyHeap({ firmware, bootrom } = {}) {
+  const files = firmwareFiles({ target: 'kaluma', firmware, bootrom });
+  if (files.missing) throw new Error(files.missing);
+  return probeHeap(HEAP_PROBE, files);
+}
+
+export { firmwareFiles };

@@ -1,6 +1,6 @@
 // Running a board program without a board, the two ways the commands offer, with one summary:
 // - simulate(): the host simulation of a Pico running Kaluma (../kaluma-sim), virtual time;
-// - emulate(): the real Kaluma 1.2.1 firmware on the emulated RP2040 (../firmware.mjs).
+// - emulate(): the real firmware on the project's emulated RP2040 (../emulator).
 // Both print what the board prints, each line stamped with the ms since the program started,
 // and count the program's uncaught errors the same way; the run fails (ok: false) on any.
 import { readFileSync } from 'node:fs';
@@ -9,7 +9,7 @@ import { DEMOS } from '../kaluma-sim/demos.mjs';
 import { buttonPattern, KalumaSim, SIM_MODULES } from '../kaluma-sim/index.mjs';
 import * as acorn from 'acorn';
 import * as walk from 'acorn-walk';
-import { runOnFirmware } from '../firmware.mjs';
+import { firmwareFiles } from './firmware-files.mjs';
 import { buildProgram, checkProgram } from './program.mjs';
 import { userCwd } from './root.mjs';
 
@@ -77,26 +77,34 @@ export async function simulate(program, file, { seconds, wire, input, log = cons
 }
 
 /**
- * Runs a built program on the emulated firmware. Returns { ok, summary, result, errors,
- * misreported }: errors are the program's uncaught errors (top level, callbacks, unhandled
- * rejections); misreported what the firmware printed as uncaught though the program caught it.
+ * Runs a built program on the emulated firmware (the project's emulator, ../emulator). Options:
+ * seconds, wire ('16:17,...'), firmware, bootrom (paths), target ('kaluma' | 'espruino'), log.
+ * Resolves { ok, summary, result, errors, misreported }: errors are the program's uncaught
+ * errors (top level, callbacks, unhandled rejections); misreported what the firmware printed as
+ * uncaught though the program caught it (counted apart, failing nothing).
  */
-export async function emulate(program, file, { seconds, wire, firmware, log = console.log } = {}) {
-  const demo = program.demo ? DEMOS[program.name] : null;
+export async function emulate(program, file, { seconds, wire, firmware, bootrom, target = 'kaluma', log = console.log } = {}) {
+  const demo = program.demo && target === 'kaluma' ? DEMOS[program.name] : null;
+  const files = firmwareFiles({ target, firmware, bootrom });
+  if (files.missing) throw new Error(files.missing);
+  const { emulate: run } = await import('../emulator/index.mjs');
+  const w = wire || (demo && demo.wire);
   const started = Date.now();
-  const r = await runOnFirmware(file, { ms: Math.round(seconds * 1000), wire: wire || (demo && demo.wire), firmware, wallTimeoutS: Math.max(120, seconds * 30) });
-  const lines = [];
-  for (const l of r.lines) {
-    log(Number.isNaN(l.ms) ? l.text : stamp(l.ms, l.text));
-    lines.push(l.text);
-  }
-  const detail = r.result || null;
-  const errors = detail && detail.errors ? detail.errors.map((e) => `${e.kind}${e.where ? ' (' + e.where + ')' : ''}: ${e.text}`) : lines.filter((l) => /^Uncaught /.test(l));
-  const misreported = detail && detail.misreported ? detail.misreported.map((m) => m.text) : [];
+  const r = await run({
+    target, firmware: files.firmware, bootrom: files.bootrom, code: readFileSync(file, 'utf8'), upload: 'flash',
+    wires: w ? w.split(',').map((x) => x.split(':').map(Number)) : [], ms: Math.round(seconds * 1000),
+    onLine: (l) => log(stamp(l.ms, l.text)),
+  });
+  const lines = r.lines.map((l) => l.text);
+  const errors = (r.errors || []).map((e) => `${e.kind}${e.where ? ' (' + e.where + ')' : ''}: ${e.text}`);
+  const misreported = (r.misreported || []).map((m) => m.text);
   const own = demo && demo.firmwareSummary ? demo.firmwareSummary(lines) : `${plural(lines.length, 'line')} printed`;
-  const how = r.crash ? `FIRMWARE CRASH: ${r.crash}` : r.code === 0 || r.code === 6 ? 'no crash' : `emulator exit ${r.code}: ${r.stderr.split('\n').find((l) => /error|timeout/i.test(l)) || ''}`;
+  const crash = r.crashed ? `FIRMWARE CRASH: ${r.crashed.kind}${r.crashed.reason ? ' (' + r.crashed.reason + ')' : ''}${r.crashed.where ? ' in ' + r.crashed.where : ''}` : null;
+  const how = crash || (r.exitCode === 5 ? `emulator failed: ${r.harnessError || 'harness error'}` : 'no crash');
   const summary = `${own}; ${plural(errors.length, 'uncaught error')}` +
-    (misreported.length ? `, ${misreported.length} misreported by the firmware (caught by the program, printed as "Uncaught" by Kaluma 1.2.1; not counted)` : '') +
-    `, ${how} (${((Date.now() - started) / 1000).toFixed(1)} s of wall time, boot and upload included)`;
-  return { ok: (r.code === 0 || r.code === 6) && !r.crash && errors.length === 0, summary, result: r, errors, misreported };
+    `; ${misreported.length} misreported by the firmware${misreported.length ? ' (caught by the program, printed as "Uncaught" by Kaluma 1.2.1: not counted)' : ''}` +
+    `; ${how} (${((Date.now() - started) / 1000).toFixed(1)} s of wall time, boot and upload included)`;
+  for (const e of errors) log(`    uncaught: ${e}`);
+  for (const m of misreported) log(`    misreported (not the program's error): ${m}`);
+  return { ok: !r.crashed && r.exitCode !== 5 && errors.length === 0, summary, result: r, errors, misreported };
 }
