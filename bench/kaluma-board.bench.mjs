@@ -2,9 +2,23 @@
 // latency, the 4 kHz storm, and the edge rate where overruns begin, each beside a hand-written
 // peer measured in the same run. Times are emulated (micros() of a 125 MHz RP2040 without flash
 // wait states), so they do not depend on this machine's load. Programs: host-tests/firmware/programs.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { findFirmware, runOnFirmware, whyMissing } from '../scripts/firmware.mjs';
-import { program, risingEdges } from '../host-tests/firmware/helpers.mjs';
+import { program as fromDist, risingEdges } from '../host-tests/firmware/helpers.mjs';
 import { median } from './util.mjs';
+
+/**
+ * A program of host-tests/firmware/programs with the library bundles before it: from this
+ * build's dist/, or from `dir` (another build's dist, say of an older commit: BOARD_BEFORE).
+ */
+function program(name, prelude = '', options = {}, dir = null) {
+  if (dir === null) return fromDist(name, prelude, options);
+  const ext = options.min ? '.min.js' : '.js';
+  const read = (f) => readFileSync(join(dir, f), 'utf8');
+  const code = read('threadsafe' + ext) + '\n' + read('threadsafe-kaluma' + ext) + '\n' + prelude + readFileSync(new URL(`../host-tests/firmware/programs/${name}`, import.meta.url), 'utf8');
+  return { code };
+}
 
 export const title = 'Board layer on the Kaluma 1.2.1 firmware (emulated RP2040; emulated time)';
 
@@ -20,14 +34,14 @@ function latencies(log, inPin, outPin) {
   return out.sort((a, b) => a - b);
 }
 
-export async function latency() {
+export async function latency(dir = null) {
   const pins = [];
   for (let i = 0; i < 20; i++) {
     const t = 100 + i * 23.7; // not a multiple of the ms clock
     pins.push({ atMs: +t.toFixed(3), pin: 3, level: 1 }, { atMs: +(t + 2).toFixed(3), pin: 3, level: 0 });
     pins.push({ atMs: +(t + 11).toFixed(3), pin: 5, level: 1 }, { atMs: +(t + 13).toFixed(3), pin: 5, level: 0 });
   }
-  const res = await runOnFirmware(program('latency.js'), { ms: 700, startOn: 'READY', pins, tracePins: [4, 6] });
+  const res = await runOnFirmware(program('latency.js', '', {}, dir), { ms: 700, startOn: 'READY', pins, tracePins: [4, 6] });
   if (res.code !== 0 || !res.pinLog) throw new Error(`latency program failed: exit ${res.code}\n${res.stdout}\n${res.stderr.slice(0, 2000)}`);
   const ours = latencies(res.pinLog, 3, 4);
   const hand = latencies(res.pinLog, 5, 6);
@@ -35,29 +49,42 @@ export async function latency() {
   return { ours, hand };
 }
 
-export async function storm() {
+/**
+ * The 4 kHz storm (10,000 RISING edges on GP2, a 1 ms heap-churn interval, a 10 ms interval
+ * counting its calls) for one consumer and queue: `mode` 'batch' (ready() + getManySync()) or
+ * 'next' (one next() per item), `slots`, `typed` (a Uint16Array queue and batch, else Arrays).
+ * Returns { delivered: % delivered by the end of the storm, ticks: % of the 10 ms interval's due
+ * calls made during the storm, taken3s: % the consumer had taken by 3 s, calls3s: the interval's
+ * calls by 3 s (300 due) }.
+ */
+export async function stormRun(mode, slots = 64, typed = false, dir = null) {
   const EDGES = 10000;
   const START = 50;
   const END = START + EDGES * 0.25;
   const pins = risingEdges(2, EDGES, 0.25, START);
-  const run = async (mode, slots = 64) => {
-    const res = await runOnFirmware(program('storm.js', `var STORM_MODE = '${mode}'; var STORM_SLOTS = ${slots};\n`), { ms: END + 600, startOn: 'READY', pins });
-    if (res.code !== 0) throw new Error(`storm (${mode}) failed: exit ${res.code}\n${res.stdout}`);
-    const reports = res.lines.filter((l) => /^T /.test(l.text)).map((l) => {
-      const w = l.text.split(' ');
-      const o = {};
-      for (let i = 0; i + 1 < w.length; i += 2) o[w[i]] = Number(w[i + 1]);
-      return o;
-    });
-    const atEnd = reports.find((c) => c.T >= END);
-    const last = reports[reports.length - 1];
-    if (last.recorded !== last.delivered + last.dropped + last.pending) throw new Error(`storm (${mode}): records unaccounted for ${JSON.stringify(last)}`);
-    const during = reports.filter((c) => c.T >= START + 400 && c.T <= END);
-    const ticks = (during[during.length - 1].ticks - during[0].ticks) / ((during[during.length - 1].T - during[0].T) / 10);
-    return { delivered: (100 * atEnd.delivered) / EDGES, ticks: 100 * ticks };
-  };
-  const [batch, next, big] = await Promise.all([run('batch'), run('next'), run('batch', 256)]);
-  return { batch, next, big };
+  const res = await runOnFirmware(program('storm.js', `var STORM_MODE = '${mode}'; var STORM_SLOTS = ${slots}; var STORM_TYPED = ${typed};\n`, {}, dir), { ms: 3150, startOn: 'READY', pins });
+  if (res.code !== 0) throw new Error(`storm (${mode}, ${slots}${typed ? ', Uint16Array' : ''}) failed: exit ${res.code}\n${res.stdout}`);
+  const reports = res.lines.filter((l) => /^T /.test(l.text)).map((l) => {
+    const w = l.text.split(' ');
+    const o = {};
+    for (let i = 0; i + 1 < w.length; i += 2) o[w[i]] = Number(w[i + 1]);
+    return o;
+  });
+  const atEnd = reports.find((c) => c.T >= END);
+  const at3 = reports.find((c) => c.T >= 3000) || reports[reports.length - 1];
+  const last = reports[reports.length - 1];
+  if (last.recorded !== last.delivered + last.dropped + last.pending) throw new Error(`storm (${mode}): records unaccounted for ${JSON.stringify(last)}`);
+  const during = reports.filter((c) => c.T >= START + 400 && c.T <= END);
+  const ticks = (during[during.length - 1].ticks - during[0].ticks) / ((during[during.length - 1].T - during[0].T) / 10);
+  return { delivered: (100 * atEnd.delivered) / EDGES, ticks: 100 * ticks, taken3s: (100 * at3.got) / EDGES, calls3s: (at3.ticks * 3000) / at3.T };
+}
+
+/** The storm rows of the goals table: each consumer/queue, from this build (and `dir`'s, when given). */
+export async function storm(dir = null) {
+  const kinds = { batch: ['batch', 64, false], typed: ['batch', 64, true], bigTyped: ['batch', 256, true], big: ['batch', 256, false], next: ['next', 64, false] };
+  const out = {};
+  await Promise.all(Object.entries(kinds).map(async ([k, a]) => (out[k] = await stormRun(a[0], a[1], a[2], dir))));
+  return out;
 }
 
 /** Overruns per second at a PWM frequency (2 × hz edges/s), for 'lib' or 'hand'. */
