@@ -50,7 +50,7 @@ export default [
   },
   // board demo bundles (issue 3) go here
   ...(await import('./board/rollup.board.mjs')).default, // dist/threadsafe-kaluma.*, dist/board/<name>.js
-  ...(await import('./espruino/rollup.espruino.mjs')).default, // dist/espruino/<name>.js (issue 10)
+  ...(await import('./board/espruino/rollup.espruino.mjs')).default, // dist/threadsafe-espruino.*, dist/espruino/<name>.js
   // shared-memory entry for Node workers (issue 4) goes here
   {
     input: 'src/shared/index.ts', // Node only, ES2020; never part of dist/threadsafe.js

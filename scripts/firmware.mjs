@@ -1,42 +1,55 @@
-// The real Kaluma 1.2.1 firmware in the rp2040js emulator (../shared/kaluma-emu, beside the
-// project in CI; absent from a user's clone): where to find it, and running a program on it.
-// Used by the firmware test tier (host-tests/firmware), the firmware benchmarks, and the
-// scripts that run programs on the emulated board. Every caller must cope with `null` from
-// findFirmware() and say why it did not run.
+// The Kaluma 1.2.1 firmware in the project's own emulator (scripts/emulator, on rp2040js): where
+// its files are, and running a program on it. Used by the firmware test tier (host-tests/firmware),
+// the firmware benchmarks, and the scripts that run programs on the emulated board. Every caller
+// must cope with `null` from findFirmware() and say why it did not run.
 //
-//   const fw = findFirmware();            // { runner, firmware } or null; whyMissing() says why
+//   const fw = findFirmware();            // { runner, firmware, bootrom } or null; whyMissing() says why
 //   const r = await runOnFirmware('dist/board/event.js', { ms: 3000 });
-//   r.code (runner's exit code: 0 ok, 3 crash, 4 --until not seen, 5 harness, 6 uncaught error)
-//   r.lines: [{ ms, text }] (each printed line with the emulated ms it was complete at)
+//   r.code (0 ok, 3 crash, 4 --until not seen, 5 harness; 6 with failOnError and an uncaught error)
+//   r.lines: [{ ms, text }] (each printed line with the emulated ms it was complete at, counted
+//   from when the program's top level returned, or from the startOn line: the time base pins use)
+//   r.result: the whole result of emulate() (errors, misreported, crashed, stats, ...)
+//
+// Where the files come from: `firmware` or KALUMA_FIRMWARE (a .uf2, .bin or .elf), else
+// ../shared/kaluma-emu (KALUMA_EMU_DIR) beside the project, as in CI, else the cache that
+// `threadsafe fetch-firmware` fills; the bootrom: RP2040_BOOTROM, else the same places.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cacheDir, FILES } from './emulator/fetch.mjs';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const EMU_LINK = process.env.KALUMA_EMU_DIR || join(ROOT, '..', 'shared', 'kaluma-emu');
-// The real path: the runner starts only when its own path (import.meta.url, always resolved)
-// equals the path it was started by, so a symbolic link to shared/ would make it do nothing.
-const EMU_DIR = existsSync(EMU_LINK) ? realpathSync(EMU_LINK) : EMU_LINK;
+const EMU_DIR = process.env.KALUMA_EMU_DIR || join(ROOT, '..', 'shared', 'kaluma-emu');
+const RUNNER = join(ROOT, 'scripts', 'emulator', 'cli.mjs');
+
+function firmwareCandidates(firmware) {
+  if (firmware) return [resolve(firmware)];
+  return [join(EMU_DIR, 'kaluma-rp2-pico-1.2.1.bin'), join(cacheDir(), FILES.kaluma.firmware)];
+}
+function bootromCandidates() {
+  if (process.env.RP2040_BOOTROM) return [resolve(process.env.RP2040_BOOTROM)];
+  return [join(EMU_DIR, 'bootrom-b1.bin'), join(cacheDir(), FILES.bootrom)];
+}
 
 /**
- * The emulator runner and firmware image, or null. `firmware` (a path) or KALUMA_FIRMWARE
- * names another Kaluma .bin; the runner always comes from ../shared/kaluma-emu (or KALUMA_EMU_DIR).
+ * The emulator and the firmware files, or null. `firmware` (a path) or KALUMA_FIRMWARE names
+ * another Kaluma image.
  */
 export function findFirmware(firmware = process.env.KALUMA_FIRMWARE) {
-  const runner = join(EMU_DIR, 'run-kaluma.mjs');
-  if (!existsSync(runner)) return null;
-  const bin = firmware ? resolve(firmware) : join(EMU_DIR, 'kaluma-rp2-pico-1.2.1.bin');
-  if (!existsSync(bin)) return null;
-  return { runner, firmware: bin, dir: EMU_DIR };
+  const bin = firmwareCandidates(firmware).find((f) => existsSync(f));
+  const bootrom = bootromCandidates().find((f) => existsSync(f));
+  if (!bin || !bootrom) return null;
+  return { runner: RUNNER, firmware: bin, bootrom, dir: dirname(bin) };
 }
 
 /** Why findFirmware() returned null, in one line for a skip message. */
 export function whyMissing(firmware = process.env.KALUMA_FIRMWARE) {
-  const runner = join(EMU_DIR, 'run-kaluma.mjs');
-  if (!existsSync(runner)) return `the emulated Kaluma firmware is not here (${runner} is absent: it comes with ../shared beside the project, as in CI)`;
-  return `the firmware image ${firmware ? resolve(firmware) : join(EMU_DIR, 'kaluma-rp2-pico-1.2.1.bin')} is absent`;
+  const missing = [];
+  if (!firmwareCandidates(firmware).some((f) => existsSync(f))) missing.push(`the Kaluma firmware (${firmwareCandidates(firmware).join(' or ')})`);
+  if (!bootromCandidates().some((f) => existsSync(f))) missing.push(`the RP2040 bootrom (${bootromCandidates().join(' or ')})`);
+  return `the emulated Kaluma firmware is not here (${missing.join(' and ')} absent: they come with ../shared beside the project, as in CI, or from \`threadsafe fetch-firmware\`)`;
 }
 
 // At most two emulators at once: one per core of the 2-core machines this runs on.
@@ -60,30 +73,30 @@ function release() {
  * Runs a program (a file path, or `{ code }`) on the emulated firmware. Options: ms (emulated
  * ms to run, default 2000), until (stop once printed), startOn, wire ('16:17'), pins (array of
  * { atMs, pin, level }), tracePins (pins whose changes come back in `pinLog`), upload
- * ('flash' default, 'ymodem', 'boot'), wallTimeoutS, firmware, echo (print the output live). Resolves { code, stdout, stderr, lines, stats, crash }; never rejects for a
+ * ('flash' default, 'ymodem' (= 'serial'), 'boot'), wallTimeoutS, firmware, echo (print the
+ * output live), failOnError (exit 6 when the program threw uncaught). Resolves { code, stdout, stderr, lines, stats, crash }; never rejects for a
  * program's failure (the caller asserts), rejects when the firmware is absent.
  */
 export async function runOnFirmware(program, o = {}) {
   const fw = findFirmware(o.firmware);
   if (!fw) throw new Error(whyMissing(o.firmware));
-  let tmp;
+  const tmp = mkdtempSync(join(tmpdir(), 'threadsafe-fw-'));
   let file = typeof program === 'string' ? resolve(program) : null;
   if (file === null) {
-    tmp = mkdtempSync(join(tmpdir(), 'threadsafe-fw-'));
     file = join(tmp, 'program.js');
     writeFileSync(file, program.code);
   }
-  const args = [fw.runner, file, '--ms', String(o.ms ?? 2000), '--timestamps', '--upload', o.upload || 'flash', '--firmware', fw.firmware, '--stats'];
+  const json = join(tmp, 'result.json');
+  const args = [fw.runner, file, '--ms', String(o.ms ?? 2000), '--timestamps', '--upload', o.upload || 'flash', '--firmware', fw.firmware, '--bootrom', fw.bootrom, '--stats', '--time-base', 'ready', '--json', json];
+  if (o.failOnError) args.push('--fail-on-error');
   if (o.until) args.push('--until', o.until);
   if (o.startOn) args.push('--start-on', o.startOn);
   if (o.wire) args.push('--wire', o.wire);
   if (o.wallTimeoutS) args.push('--wall-timeout', String(o.wallTimeoutS));
   if (o.tracePins) {
-    tmp = tmp || mkdtempSync(join(tmpdir(), 'threadsafe-fw-'));
     args.push('--trace-pins', o.tracePins.join(','), '--pin-log', join(tmp, 'pin.log'));
   }
   if (o.pins && o.pins.length) {
-    tmp = tmp || mkdtempSync(join(tmpdir(), 'threadsafe-fw-'));
     const pins = join(tmp, 'pins.json');
     writeFileSync(pins, JSON.stringify(o.pins));
     args.push('--pin-script', pins);
@@ -103,10 +116,13 @@ export async function runOnFirmware(program, o = {}) {
       child.on('close', (code) => done({ code, stdout, stderr }));
     });
     res.lines = parseLines(res.stdout);
-    const m = /\[run-kaluma\] stats (\{.*\})/.exec(res.stderr);
+    const m = /\[emulator\] stats (\{.*\})/.exec(res.stderr);
     res.stats = m ? JSON.parse(m[1]) : null;
     const c = /FIRMWARE CRASH: (.*)/.exec(res.stderr);
     res.crash = c ? c[1] : null;
+    res.result = existsSync(json) ? JSON.parse(readFileSync(json, 'utf8')) : null;
+    if (res.code === 1 && !o.failOnError) res.code = 0;
+    if (res.code === 1) res.code = 6;
     // With tracePins: [{ us, pin, dir, level }] of every change of the traced and driven pins.
     if (o.tracePins && existsSync(join(tmp, 'pin.log'))) {
       res.pinLog = readFileSync(join(tmp, 'pin.log'), 'utf8').split('\n').filter(Boolean).map((l) => {
@@ -117,7 +133,7 @@ export async function runOnFirmware(program, o = {}) {
     return res;
   } finally {
     release();
-    if (tmp) rmSync(tmp, { recursive: true, force: true });
+    rmSync(tmp, { recursive: true, force: true });
   }
 }
 

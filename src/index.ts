@@ -4,6 +4,7 @@
  */
 export { ThreadSafeFlag } from './flag';
 export { ThreadSafeEvent } from './event';
+export { ThreadSafeMessage } from './message';
 export { ThreadSafeQueue } from './queue';
 export type { QueueBuffer } from './queue';
 export { AbortController, AbortSignal } from './abort';

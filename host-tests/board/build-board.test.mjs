@@ -82,6 +82,27 @@ test('a program whose attachInterrupt handler calls a function fails the interru
   assert.ok(problems.some((p) => /handler breaks the interrupt rule[\s\S]*call at/.test(p)), problems.join('\n'));
 });
 
+test('the command builds a correct attachInterrupt program of one\'s own and every demo, as a user runs it (exit 0, checks ok)', async () => {
+  const file = join(dir, 'isr.ts');
+  writeFileSync(file, "let count = 0;\nlet last = 0;\nattachInterrupt(5, function (_pin: number, _events: number) {\n  count = count + 1;\n}, FALLING);\n" +
+    "setInterval(function () {\n  if (count !== last) { last = count; console.log('edges ' + count); }\n}, 100);\n");
+  const own = await run('scripts/build-board.mjs', [file, '--out', join(dir, 'isr.js'), '--no-heap']);
+  assert.is(own.code, 0, own.out);
+  assert.match(own.out, /checks: ok \(.*interrupt rule/);
+  for (const demo of ['button', 'echo', 'event', 'event-async']) {
+    const r = await run('scripts/build-board.mjs', [demo, '--out', join(dir, demo + '.js'), '--no-heap']);
+    assert.is(r.code, 0, `${demo}: ${r.out}`);
+  }
+});
+
+test('the command refuses an attachInterrupt handler that touches an object, exit 1', async () => {
+  const file = join(dir, 'bad-isr.ts');
+  writeFileSync(file, "const stats = { edges: 0 };\nattachInterrupt(5, function () {\n  stats.edges++;\n}, FALLING);\nsetInterval(function () { console.log('edges ' + stats.edges); }, 1000);\n");
+  const r = await run('scripts/build-board.mjs', [file, '--out', join(dir, 'bad-isr.js'), '--no-heap']);
+  assert.is(r.code, 1, r.out);
+  assert.match(r.out, /breaks the interrupt rule/);
+});
+
 test('a program that imports a file of its own bundles it', async () => {
   writeFileSync(join(dir, 'helper.ts'), "export function hello(): string {\n  return 'hello from helper';\n}\n");
   const b = await build("import { hello } from './helper';\nconsole.log(hello());\n");
@@ -89,7 +110,7 @@ test('a program that imports a file of its own bundles it', async () => {
 });
 
 test('a name that is neither a demo nor a file is refused, listing the demos', () => {
-  assert.throws(() => resolveProgram('nope'), /no demo or file named "nope": give a demo name \(button, echo, event, event-async\) or the path of a \.ts program/);
+  assert.throws(() => resolveProgram('nope'), /no demo or file named "nope": give a demo name \(button, echo, encoder, event, event-async\) or the path of a \.ts program/);
 });
 
 test('the command prints size and heap after parse, estimated and saying why when the firmware is absent', async () => {

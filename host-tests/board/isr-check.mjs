@@ -153,7 +153,7 @@ export function closureViolations(bundle, source) {
       if (!PRIMITIVE_GLOBALS.has(name)) problems.push(`${name}: not declared in an enclosing function and not a Kaluma numeric constant`);
       continue;
     }
-    if (!decl.init || !numeric(decl.init)) problems.push(`${name}: declared without a numeric initializer (${decl.init ? bundle.slice(decl.init.start, decl.init.end) : 'none'})`);
+    if (decl.init && !numeric(decl.init)) problems.push(`${name}: declared without a numeric initializer (${decl.init ? bundle.slice(decl.init.start, decl.init.end) : 'none'})`);
     walk.full(scope.body, (node) => {
       if (node.type === 'AssignmentExpression' && node.left.type === 'Identifier' && node.left.name === name && !numeric(node)) {
         problems.push(`${name}: assigned a value that is not a number by construction: ${bundle.slice(node.start, node.end)}`);

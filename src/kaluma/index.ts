@@ -10,5 +10,7 @@ export type { InterruptSourceOptions } from './interrupt-source';
 export { WatchSource } from './watch-source';
 export type { WatchSourceOptions } from './watch-source';
 export { TimerSource } from './timer-source';
+export { EncoderSource } from './encoder-source';
+export type { EncoderSourceOptions } from './encoder-source';
 export type { TimerSourceOptions } from './timer-source';
-export type { PutTarget, RecordFn, SetTarget, Target } from './target';
+export type { MessageTarget, PutTarget, RecordFn, SetTarget, Target } from './target';

@@ -32,8 +32,10 @@ export interface Engine {
 /** The main-loop state of one source: read into locals once per collection, never per record. */
 export interface State {
   target: any;
-  /** A queue target (putSync), else an event/flag (set). */
+  /** A queue target (putSync), else an event/flag/message (set). */
   put: boolean;
+  /** A message target: each collection set()s it with the latest record's value. */
+  msg: boolean;
   /** The edge kind of every record when the source listens to RISING or FALLING alone, else 0. */
   single: number;
   record: RecordFn<any> | undefined;
@@ -167,6 +169,28 @@ export function makeEngine(s: State): Engine {
     const target = s.target;
     if (!s.put) {
       const n = (end - r) & MASK;
+      if (s.msg) {
+        // A message keeps the latest data: one set(record of the newest edge) per collection.
+        const x = (end - 1) & MASK;
+        const q = (x >> 3) & 7;
+        const word = q < 4 ? (q < 2 ? (q === 0 ? s0 : s1) : q === 2 ? s2 : s3) : q < 6 ? (q === 4 ? s4 : s5) : q === 6 ? s6 : s7;
+        const kind = s.single !== 0 ? s.single : ((word >> ((x & 7) << 1)) & 3) << 2;
+        let data: any = kind;
+        if (s.record !== undefined) {
+          try {
+            data = s.record(kind, x);
+          } catch (e) {
+            s.lastError = e; // record() threw: this collection's records are dropped
+            r = end & MASK;
+            s.dropped = (s.dropped + n) & MASK;
+            return 0;
+          }
+        }
+        r = end & MASK;
+        s.delivered = (s.delivered + n) & MASK;
+        target.set(data);
+        return n;
+      }
       r = end & MASK; // release: the slots are free from here on (numeric by construction: host-tests/board/isr-check.mjs)
       s.delivered = (s.delivered + n) & MASK;
       target.set(); // one set() per collection: the flag/event is a bit
@@ -246,7 +270,7 @@ export function makeEngine(s: State): Engine {
   // rare edge costs the loop little.
   function tick(): void {
     if (r !== w) {
-      if (s.put) deliver();
+      if (s.put || s.msg) deliver();
       else {
         // An event or flag: the wake-up path, inline (a call costs ~50 µs on Kaluma).
         const n = (w - r) & MASK;

@@ -5,14 +5,8 @@
  */
 import { makeEngine, MASK } from './interrupt-engine';
 import type { Engine, State } from './interrupt-engine';
-import { checkEdges, checkMs, checkPin, checkRecord, checkSourceOptions, construct, describe, kindOf, PUT, RecordFn, Target } from './target';
+import { checkEdges, checkMs, checkPin, checkRecord, checkSourceOptions, construct, describe, kindOf, MSG, pinsInUse, PUT, RecordFn, Target } from './target';
 
-/**
- * Pins with an attached InterruptSource: the firmware keeps one interrupt callback per pin, so
- * a second `attachInterrupt` would silently replace the first source's, and the first one's
- * `detach()` would then remove the second's.
- */
-const pinsInUse: { [pin: number]: boolean } = {};
 
 /** Options of `new InterruptSource(pin, target, options)`. */
 export interface InterruptSourceOptions<T> {
@@ -31,7 +25,7 @@ export interface InterruptSourceOptions<T> {
    * attached.
    */
   idle?: boolean;
-  /** Queue targets: maps `(events, index)` to the item put (default: the `events` number). Runs on the main loop. */
+  /** Queue and message targets: maps `(events, index)` to the item put or the data set (default: the `events` number). Runs on the main loop. */
   record?: RecordFn<T>;
 }
 
@@ -41,7 +35,8 @@ export interface InterruptSourceOptions<T> {
  * crash the firmware. Every edge is recorded in the interrupt; a main-loop timer turns the
  * records into `target.set()` (ThreadSafeEvent, ThreadSafeFlag: one `set()` per collection) or
  * `target.putSync(record(events, index))` (ThreadSafeQueue: one item per edge, in order; the
- * item is the edge kind, FALLING 4 or RISING 8, or 12 when both latched before the interrupt ran).
+ * item is the edge kind, FALLING 4 or RISING 8, or 12 when both latched before the interrupt ran)
+ * or `target.set(record(events, index))` of the newest record (ThreadSafeMessage: one per collection).
  *
  * - Collection happens once per main-loop iteration (`pollMs` 0) in a timer callback, and takes
  *   only what was recorded when it began. A task's wait only starts the timer. So the loop is
@@ -136,6 +131,7 @@ export class InterruptSource<T = number> {
     const state: State = {
       target: t,
       put: put,
+      msg: kind === MSG,
       single: events === 12 ? 0 : events,
       record: o.record,
       pollMs: pollMs,

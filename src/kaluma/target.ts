@@ -39,15 +39,35 @@ export interface PutTarget<T> {
   onwait?: (() => void) | null;
 }
 
+/**
+ * Anything with `set(data)` and `value()`: a ThreadSafeMessage. A source `set()`s it with the
+ * record's value (`record(events, index)`, or what a queue would get), the latest once per delivery.
+ */
+export interface MessageTarget<T> {
+  set(data: T): void;
+  value(): unknown;
+  hasWaiters?(): boolean;
+  onwait?: (() => void) | null;
+}
+
 /** What a source delivers to. */
-export type Target<T> = SetTarget | PutTarget<T>;
+export type Target<T> = SetTarget | PutTarget<T> | MessageTarget<T>;
 
 /** Maps an edge or tick to the queued item, on the main loop: `(events, index) => item`. */
 export type RecordFn<T> = (events: number, index: number) => T;
 
+/**
+ * Pins with an attached interrupt source (InterruptSource, EncoderSource): the firmware keeps one
+ * interrupt callback per pin, so a second `attachInterrupt` would silently replace the first
+ * source's, and the first one's `detach()` would then remove the second's.
+ */
+export const pinsInUse: { [pin: number]: boolean } = {};
+
 /** kindOf() results. */
 export const SET = 0;
 export const PUT = 1;
+/** A message: `set(data)` with the record's value. */
+export const MSG = 2;
 
 /** offer() results. */
 export const OFFERED = 0;
@@ -71,14 +91,30 @@ export function offerRecord<T>(target: PutTarget<T>, record: RecordFn<T> | undef
   return offer(target, item);
 }
 
-/** SET or PUT for `target`; throws a TypeError naming `what` for anything else. */
+/**
+ * Sets a message target to the record's value (`record(events, index)`, or `events`): OFFERED,
+ * or OFFER_REJECTED when `record()` threw (then `rejection` holds it and nothing was set).
+ */
+export function offerData<T>(target: MessageTarget<T>, record: RecordFn<T> | undefined, events: number, index: number): number {
+  let item: T;
+  try {
+    item = record === undefined ? (events as any as T) : record(events, index);
+  } catch (e) {
+    rejection = e;
+    return OFFER_REJECTED;
+  }
+  target.set(item);
+  return OFFERED;
+}
+
+/** SET, PUT or MSG for `target`; throws a TypeError naming `what` for anything else. */
 export function kindOf(target: unknown, what: string): number {
   const t = target as any;
   if (t !== null && typeof t === 'object') {
     if (typeof t.putSync === 'function') return PUT;
-    if (typeof t.set === 'function') return SET;
+    if (typeof t.set === 'function') return typeof t.value === 'function' ? MSG : SET;
   }
-  throw new TypeError(what + ': target must be a ThreadSafeEvent/ThreadSafeFlag (has set()) or a ThreadSafeQueue (has putSync()), got ' + describe(target));
+  throw new TypeError(what + ': target must be a ThreadSafeEvent/ThreadSafeFlag/ThreadSafeMessage (has set()) or a ThreadSafeQueue (has putSync()), got ' + describe(target));
 }
 
 /**

@@ -2,12 +2,12 @@
  * TimerSource: a `setInterval` that sets an event/flag or feeds a queue from the main loop.
  */
 import {
-  checkMs, checkRecord, checkSourceOptions, construct, OFFER_CLOSED, OFFER_FULL, OFFER_REJECTED, kindOf, offerRecord, PUT, PutTarget, RecordFn, rejection, SetTarget, Target,
+  checkMs, checkRecord, checkSourceOptions, construct, OFFER_CLOSED, OFFER_FULL, OFFER_REJECTED, kindOf, MSG, offerData, offerRecord, PUT, PutTarget, RecordFn, rejection, MessageTarget, SetTarget, Target,
 } from './target';
 
 /** Options of `new TimerSource(target, periodMs, options)`. */
 export interface TimerSourceOptions<T> {
-  /** Queue targets: maps `(0, tick)` to the item put (default: the tick number, 1, 2, ...). */
+  /** Queue and message targets: maps `(0, tick)` to the item put or the data set (default: the tick number, 1, 2, ...). */
   record?: RecordFn<T>;
 }
 
@@ -30,6 +30,8 @@ export interface TimerSourceOptions<T> {
 export class TimerSource<T = number> {
   private _target: any;
   private _put: boolean;
+  /** A message target: set(data) with the record's value. */
+  private _msg: boolean;
   private _record: RecordFn<T> | undefined;
   private _id: any;
   private _ticks: number;
@@ -53,6 +55,7 @@ export class TimerSource<T = number> {
     this._lastError = undefined;
     this._target = target;
     this._put = kind === PUT;
+    this._msg = kind === MSG;
     this._record = o.record;
     const self = this;
     this._cb = function () {
@@ -91,12 +94,14 @@ export class TimerSource<T = number> {
   private _fire(): void {
     if (this._id === null) return;
     const tick = (this._ticks = (this._ticks + 1) & 0x7ffffff); // wraps at 2^27, as the other counters
-    if (!this._put) {
+    if (!this._put && !this._msg) {
       (this._target as SetTarget).set();
       return;
     }
     // never throws: a throwing timer callback would stop the ticks
-    const res = offerRecord(this._target as PutTarget<T>, this._record, this._record === undefined ? tick : 0, tick);
+    const res = this._msg
+      ? offerData(this._target as MessageTarget<T>, this._record, this._record === undefined ? tick : 0, tick)
+      : offerRecord(this._target as PutTarget<T>, this._record, this._record === undefined ? tick : 0, tick);
     if (res === OFFER_FULL) this._dropped++;
     else if (res === OFFER_REJECTED) {
       this._dropped++;

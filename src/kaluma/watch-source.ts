@@ -3,8 +3,8 @@
  * the main loop.
  */
 import {
-  checkEdges, checkMs, checkPin, checkRecord, checkSourceOptions, construct, OFFER_CLOSED, OFFER_FULL, OFFER_REJECTED, kindOf, offerRecord, PUT, PutTarget, RecordFn, rejection,
-  SetTarget, Target,
+  checkEdges, checkMs, checkPin, checkRecord, checkSourceOptions, construct, OFFER_CLOSED, OFFER_FULL, OFFER_REJECTED, kindOf, MSG, offerData, offerRecord, PUT, PutTarget, RecordFn, rejection,
+  MessageTarget, SetTarget, Target,
 } from './target';
 
 /** Options of `new WatchSource(pin, target, options)`. */
@@ -13,7 +13,7 @@ export interface WatchSourceOptions<T> {
   events?: number;
   /** Milliseconds the pin must stay at its new level before the edge counts (default 0; 10–50 for a button). */
   debounce?: number;
-  /** Queue targets: maps `(events, index)` to the item put (default: the `events` number: 4 or 8). */
+  /** Queue and message targets: maps `(events, index)` to the item put or the data set (default: the `events` number: 4 or 8). */
   record?: RecordFn<T>;
 }
 
@@ -41,6 +41,8 @@ export class WatchSource<T = number> {
   private _pin: number;
   private _target: any;
   private _put: boolean;
+  /** A message target: set(data) with the record's value. */
+  private _msg: boolean;
   private _events: number;
   private _record: RecordFn<T> | undefined;
   private _id: any;
@@ -73,6 +75,7 @@ export class WatchSource<T = number> {
     this._pin = pin;
     this._target = target;
     this._put = kind === PUT;
+    this._msg = kind === MSG;
     this._events = events;
     this._record = o.record;
     const self = this;
@@ -114,14 +117,16 @@ export class WatchSource<T = number> {
     if (this._id === null) return;
     const index = this._seen;
     this._seen = (index + 1) & 0x7ffffff; // wraps at 2^27: larger numbers are boxed on JerryScript
-    if (!this._put) {
+    if (!this._put && !this._msg) {
       (this._target as SetTarget).set();
       return;
     }
     let events = this._events;
     if (events === 12) events = digitalRead(this._pin) ? 8 : 4;
     // never throws: Kaluma drops a watch whose callback throws
-    const res = offerRecord(this._target as PutTarget<T>, this._record, events, index);
+    const res = this._msg
+      ? offerData(this._target as MessageTarget<T>, this._record, events, index)
+      : offerRecord(this._target as PutTarget<T>, this._record, events, index);
     if (res === OFFER_FULL) this._dropped++;
     else if (res === OFFER_REJECTED) {
       this._dropped++;

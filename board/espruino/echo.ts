@@ -21,7 +21,7 @@
  * Run on the Linux build: node ../shared/espruino/run-espruino.mjs dist/espruino/echo.js --ms 5000
  * On a board: send dist/espruino/echo.js with the Espruino Web IDE or `espruino` CLI.
  */
-import { ThreadSafeQueue } from '../src/index';
+import { ThreadSafeQueue } from 'threadsafe';
 
 const toEcho = new ThreadSafeQueue<number>(new Array(10));
 const fromEcho = new ThreadSafeQueue<number>(new Array(10));
