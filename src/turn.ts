@@ -13,6 +13,8 @@
 export const HOLD_MS = 10;
 
 declare const setImmediate: ((fn: () => void) => unknown) | undefined;
+/** Kaluma's millisecond clock (a global there; absent elsewhere). */
+declare const millis: (() => number) | undefined;
 
 /** A millisecond clock: Kaluma's `millis()` (its Date.now() counts whole seconds), else Date.now; picked on first use. */
 let clock: (() => number) | null = null;
