@@ -6,7 +6,6 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { findFirmware, runOnFirmware, whyMissing } from '../scripts/firmware.mjs';
 import { program as fromDist, risingEdges } from '../host-tests/firmware/helpers.mjs';
-import { median } from './util.mjs';
 
 /**
  * A program of host-tests/firmware/programs with the library bundles before it: from this
@@ -21,6 +20,7 @@ function program(name, prelude = '', options = {}, dir = null) {
 }
 
 export const title = 'Board layer on the Kaluma 1.2.1 firmware (emulated RP2040; emulated time)';
+// latency() and stormRun() are also used by bench/kaluma-goals.bench.mjs.
 
 /** Edge → first output toggle of the awaiting task, from the pin log: [µs, ...] sorted. */
 function latencies(log, inPin, outPin) {
@@ -79,14 +79,6 @@ export async function stormRun(mode, slots = 64, typed = false, dir = null) {
   return { delivered: (100 * atEnd.delivered) / EDGES, ticks: 100 * ticks, taken3s: (100 * at3.got) / EDGES, calls3s: (at3.ticks * 3000) / at3.T };
 }
 
-/** The storm rows of the goals table: each consumer/queue, from this build (and `dir`'s, when given). */
-export async function storm(dir = null) {
-  const kinds = { batch: ['batch', 64, false], typed: ['batch', 64, true], bigTyped: ['batch', 256, true], big: ['batch', 256, false], next: ['next', 64, false] };
-  const out = {};
-  await Promise.all(Object.entries(kinds).map(async ([k, a]) => (out[k] = await stormRun(a[0], a[1], a[2], dir))));
-  return out;
-}
-
 /** Overruns per second at a PWM frequency (2 × hz edges/s), for 'lib' or 'hand'. */
 async function overrunsAt(hz, mode) {
   const res = await runOnFirmware(program('rate.js', `var HZ = ${hz}; var MODE = '${mode}';\n`), { ms: 2200, wire: '16:17', startOn: 'READY' });
@@ -114,25 +106,9 @@ export default async function run() {
     console.log(`skipped: ${whyMissing()}`);
     return [];
   }
-  const [lat, st, libOnset, handOnset] = await Promise.all([latency(), storm(), onset('lib'), onset('hand')]);
+  // Latency and the storms are rows of bench/kaluma-goals.bench.mjs (each beside its peer).
+  const [libOnset, handOnset] = await Promise.all([onset('lib'), onset('hand')]);
   return [
-    {
-      name: 'edge → task, InterruptSource → ThreadSafeFlag (median of 20)', unit: 'µs', value: median(lat.ours), higherIsBetter: false,
-      peers: [{ name: 'hand-written primitive handler + setInterval(0) poller resolving a promise', value: median(lat.hand) }],
-    },
-    {
-      name: '4 kHz storm, 10,000 edges: delivered by the end of the storm, ready() + getManySync()', unit: '%', value: st.batch.delivered, higherIsBetter: true,
-      peers: [{ name: 'the same source, one next() per item', value: st.next.delivered }],
-    },
-    {
-      name: '4 kHz storm: 10 ms interval calls made during the storm, ready() + getManySync()', unit: '% of due', value: st.batch.ticks, higherIsBetter: true,
-      peers: [{ name: 'one next() per item', value: st.next.ticks }],
-    },
-    {
-      name: '4 kHz storm, a 256-slot queue (batches up to 255): delivered by the end of the storm', unit: '%', value: st.big.delivered, higherIsBetter: true,
-      peers: [{ name: 'a 64-slot queue', value: st.batch.delivered }],
-      note: `the 10 ms interval keeps ${st.big.ticks.toFixed(0)} % of its calls (64 slots: ${st.batch.ticks.toFixed(0)} %)`,
-    },
     {
       name: 'CHANGE edges/s on a wire (PWM) with no overrun, InterruptSource → queue → ready() + getManySync()', unit: 'edges/s', value: libOnset, higherIsBetter: true,
       peers: [{ name: 'hand-written 16-slot primitive ring + setInterval(0) poller', value: handOnset }],

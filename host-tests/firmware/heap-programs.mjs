@@ -19,7 +19,7 @@ export const PROGRAMS = {
   flag: { what: 'only ThreadSafeFlag', budget: 7800, goal: 4096 }, // 7,576 B measured (16,640 B before tree-shaking)
   event: { what: 'only ThreadSafeEvent', budget: 7400, goal: 5120 }, // 7,184 B (15,864 B)
   queue: { what: 'only ThreadSafeQueue', budget: 17400, goal: 8192 }, // 16,880 B (15,728 B)
-  all: { what: 'the three primitives and InterruptSource, each used once', budget: 30050, goal: 14336 }, // 29,184 B (27,536 B)
+  all: { what: 'the three primitives and InterruptSource, each used once', budget: 30350, goal: 14336 }, // 29,448 B (27,536 B)
 };
 
 /** Builds each program into a temporary folder: { name: { code, min } } (min: minified bytes). */
@@ -38,7 +38,13 @@ export async function buildPrograms(names = Object.keys(PROGRAMS)) {
   }
 }
 
-/** { name: { heap, heapAfterRun, loadUs, bytes, used } } on the firmware; `used` says the program ran. */
+/** The hand-written flag (heap-programs/hand-flag.js) on the firmware: { heap, heapAfterRun, loadUs, bytes }. */
+export async function measureHandFlag() {
+  const code = readFileSync(join(DIR, 'hand-flag.js'), 'utf8');
+  return { ...(await loadCost(code)), bytes: code.length };
+}
+
+/** { name: { heap, heapAfterRun, loadUs, bytes, code } } on the firmware. */
 export async function measurePrograms(names = Object.keys(PROGRAMS)) {
   const built = await buildPrograms(names);
   const entries = await Promise.all(
