@@ -48,10 +48,9 @@ export default [
     output: { file: 'dist/threadsafe.d.ts', format: 'es' },
     plugins: [dts()],
   },
-  // board demo bundles (issue 3) go here
-  ...(await import('./board/rollup.board.mjs')).default, // dist/threadsafe-kaluma.*, dist/board/<name>.js
+  ...(await import('./scripts/rollup.board.mjs')).default, // dist/threadsafe-kaluma.*, dist/board/<name>.js
   ...(await import('./board/espruino/rollup.espruino.mjs')).default, // dist/threadsafe-espruino.*, dist/espruino/<name>.js
-  // shared-memory entry for Node workers (issue 4) goes here
+  // the shared-memory entry for Node workers
   {
     input: 'src/shared/index.ts', // Node only, ES2020; never part of dist/threadsafe.js
     external: [/^node:/],

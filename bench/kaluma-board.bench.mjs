@@ -7,16 +7,19 @@ import { join } from 'node:path';
 import { findFirmware, runOnFirmware, whyMissing } from '../scripts/firmware.mjs';
 import { program as fromDist, risingEdges } from '../host-tests/firmware/helpers.mjs';
 
+/** Where a measuring program lives: the latency program is shared with the simulation's calibration. */
+const PROGRAMS = { 'latency.js': '../scripts/kaluma-sim/programs/latency.js' };
+const programUrl = (name) => new URL(PROGRAMS[name] || `../host-tests/firmware/programs/${name}`, import.meta.url);
+
 /**
- * A program of host-tests/firmware/programs with the library bundles before it: from this
- * build's dist/, or from `dir` (another build's dist, say of an older commit: BOARD_BEFORE).
+ * A measuring program with the library bundles before it: from this build's dist/, or from `dir`
+ * (another build's dist, say of an older commit: GOALS_BEFORE in bench/kaluma-goals.bench.mjs).
  */
 function program(name, prelude = '', options = {}, dir = null) {
-  if (dir === null) return fromDist(name, prelude, options);
   const ext = options.min ? '.min.js' : '.js';
-  const read = (f) => readFileSync(join(dir, f), 'utf8');
-  const code = read('threadsafe' + ext) + '\n' + read('threadsafe-kaluma' + ext) + '\n' + prelude + readFileSync(new URL(`../host-tests/firmware/programs/${name}`, import.meta.url), 'utf8');
-  return { code };
+  const read = (f) => readFileSync(dir === null ? new URL(`../dist/${f}`, import.meta.url) : join(dir, f), 'utf8');
+  if (dir === null && !PROGRAMS[name]) return fromDist(name, prelude, options);
+  return { code: read('threadsafe' + ext) + '\n' + read('threadsafe-kaluma' + ext) + '\n' + prelude + readFileSync(programUrl(name), 'utf8') };
 }
 
 export const title = 'Board layer on the Kaluma 1.2.1 firmware (emulated RP2040; emulated time)';

@@ -22,8 +22,8 @@
  *
  * Build and upload: npm run flash -- button --port /dev/ttyACM0
  */
-import { ThreadSafeQueue } from '../src/index';
-import { InterruptSource } from '../src/kaluma/index';
+import { ThreadSafeQueue } from 'threadsafe';
+import { InterruptSource } from 'threadsafe/kaluma';
 
 const OUT = 16; // PWM output
 const IN = 17; // interrupt input

@@ -2,9 +2,9 @@
  * echo: consecutive integers go out on one ThreadSafeQueue and come back on another, echoed by
  * the board's other context. The Kaluma version of micropython-async THREADING.md §2.2.3:
  * the RP2040's second core is not available to Kaluma programs, so the echo side is a main-loop
- * timer (the "other context" of the seed's core_2): at every loop iteration it takes from
+ * timer (the "other context" of THREADING.md's core_2): at every loop iteration it takes from
  * `toEcho` as many items as `fromEcho` has room for (`getManySync`) and echoes them
- * (`putManySync`): it cannot block as the seed's `put_sync(x, block=True)` does on another core.
+ * (`putManySync`): it cannot block as THREADING.md's `put_sync(x, block=True)` does on another core.
  * Sender and receiver move a batch per wake-up (`putManySync` of the room there is, then one
  * waiting `put()`; `ready()` then `getManySync()`): on Kaluma a wait costs a promise and a
  * `.then` (about 1 ms together), so one per item would cap the demo at a few hundred items/s.
@@ -14,7 +14,7 @@
  * Both queues are built on 10-slot buffers (9 items each), as in the seed. The receiver checks
  * `x == n` for every item (a mismatch prints "assert failed" and stops the demo) and prints a
  * line every 1000 items, about every 1.6 s on Kaluma 1.2.1 (measured on the firmware, emulated
- * RP2040: about 640 items/s): the seed's 9-item queues cap each wake-up at 9 items, and each
+ * RP2040: about 640 items/s): THREADING.md's 9-item queues cap each wake-up at 9 items, and each
  * wake-up costs a promise and a `.then` on both sides (about 1.4 ms of the ~14 ms a cycle takes):
  *   Received 1000 queue items.
  *   Received 2000 queue items.
@@ -22,13 +22,13 @@
  *
  * Build and upload: npm run flash -- echo --port /dev/ttyACM0
  */
-import { ThreadSafeQueue } from '../src/index';
+import { ThreadSafeQueue } from 'threadsafe';
 
 const toEcho = new ThreadSafeQueue<number>(new Array(10));
 const fromEcho = new ThreadSafeQueue<number>(new Array(10));
 pinMode(board.LED, OUTPUT);
 
-// The other context (the seed's core_2), at every main-loop iteration: takes from toEcho only as
+// The other context (THREADING.md's core_2), at every main-loop iteration: takes from toEcho only as
 // many items as fromEcho has room for and echoes them, one call each way (getManySync,
 // putManySync), so nothing waits in between.
 const moving = new Array<number>(9);

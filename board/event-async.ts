@@ -1,6 +1,6 @@
 /**
- * event-async: the `event` demo written with async functions, as the seed's examples are
- * (micropython-async THREADING.md §3.1): a timer sets a ThreadSafeEvent once a second; four
+ * event-async: the `event` demo written with async functions, as micropython-async's
+ * examples are (THREADING.md §3.1): a timer sets a ThreadSafeEvent once a second; four
  * waiters; one of them is cancelled after 100 ms, in rotation. Same output as board/event.ts.
  *
  * Kaluma only: the build compiles a program that uses async functions to ES2018 syntax, which

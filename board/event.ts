@@ -23,8 +23,8 @@
  *
  * Build and upload: npm run flash -- event --port /dev/ttyACM0
  */
-import { AbortController, ThreadSafeEvent } from '../src/index';
-import { TimerSource } from '../src/kaluma/index';
+import { AbortController, ThreadSafeEvent } from 'threadsafe';
+import { TimerSource } from 'threadsafe/kaluma';
 
 const evt = new ThreadSafeEvent();
 const ticker = new TimerSource(evt, 1000); // the "timer interrupt": evt.set() every 1000 ms

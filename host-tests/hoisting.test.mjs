@@ -2,7 +2,7 @@
 // that break on an engine without hoisting (Espruino).
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { hoistingProblems } from '../scripts/hoisting.mjs';
+import { hoistingProblems } from '../scripts/lib/hoisting.mjs';
 
 const test = suite('hoisting check');
 

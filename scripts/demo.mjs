@@ -1,19 +1,19 @@
 // `npm run demo [-- <name>...] [--seconds N] [--input wire|button] [--sim] [--firmware kaluma.bin]`:
 // runs the board demos (dist/board/<name>.js, the same files `npm run flash` uploads) without a
 // board and prints what the board would print, each line stamped with the board's ms, then a
-// summary. On the real Kaluma 1.2.1 firmware (emulated) when ../shared/kaluma-emu or
+// summary. On the real Kaluma 1.2.1 firmware (emulated) when its files are at hand (beside the clone in CI, or
 // --firmware / KALUMA_FIRMWARE provides it; otherwise, or with --sim, on the host simulation
 // (scripts/kaluma-sim, virtual time), and it says which it used and why.
 // `--input button` (a bouncy push button instead of the jumper) exists in the simulation only.
-import { parseArgs } from './build-board.mjs';
+import { parseArgs } from './lib/args.mjs';
 import { DEMOS } from './kaluma-sim/demos.mjs';
-import { findFirmware, resolveProgram, whyMissing } from './program.mjs';
-import { emulate, simulate } from './run.mjs';
+import { firmwareFiles, resolveProgram } from './lib/program.mjs';
+import { emulate, simulate } from './lib/run.mjs';
 
 const usage = `usage: npm run demo [-- <${Object.keys(DEMOS).join('|')}>...] [--seconds N] [--input wire|button] [--sim] [--firmware kaluma.bin]`;
 let o;
 try {
-  o = parseArgs(process.argv.slice(2).map((a) => (a === '--sim' ? '--sim=1' : a)), ['seconds', 'input', 'firmware', 'sim']);
+  o = parseArgs(process.argv.slice(2), ['seconds', 'input', 'firmware'], ['sim']);
 } catch (e) {
   console.error(`demo: ${e.message}\n${usage}`);
   process.exit(2);
@@ -39,14 +39,14 @@ for (const name of o._) {
 }
 
 // The firmware, unless told otherwise or absent; the reason is printed either way.
-let onFirmware = !o.sim && findFirmware(o.firmware) !== null;
-let why = o.sim ? '--sim was given' : onFirmware ? '' : whyMissing(o.firmware);
+const files = firmwareFiles({ firmware: o.firmware });
+let onFirmware = !o.sim && !files.missing;
+let why = o.sim ? '--sim was given' : onFirmware ? '' : files.missing;
 if (onFirmware && o.input === 'button') {
   onFirmware = false;
   why = '--input button is simulated only';
 }
-const fw = findFirmware(o.firmware);
-console.log(onFirmware ? `demo: on the Kaluma 1.2.1 firmware in the rp2040js emulator (${fw.firmware}); about 4 s of wall time per emulated second`
+console.log(onFirmware ? `demo: on the Kaluma 1.2.1 firmware in the rp2040js emulator (${files.firmware}); about 4 s of wall time per emulated second`
   : `demo: on the host simulation (scripts/kaluma-sim, virtual time), not the firmware: ${why}`);
 
 let failed = false;
@@ -57,7 +57,7 @@ for (const name of o._.length ? o._ : Object.keys(DEMOS)) {
   console.log(`\n=== ${name}: dist/board/${name}.js on ${onFirmware ? 'the emulated Pico running the Kaluma 1.2.1 firmware, ' + secs + ' s of emulated time' : 'a simulated Pico (Kaluma 1.2.1), ' + secs + ' s of virtual time'}`);
   console.log(`    wiring: ${name === 'button' && o.input === 'button' ? 'a bouncy push button on GP17 (pressed twice a second)' : demo.wiring}`);
   try {
-    const res = onFirmware ? await emulate(program, program.bundle, { seconds: secs, firmware: o.firmware }) : simulate(program, program.bundle, { seconds: secs, input: o.input });
+    const res = onFirmware ? await emulate(program, program.bundle, { seconds: secs, firmware: files.firmware, bootrom: files.bootrom }) : await simulate(program, program.bundle, { seconds: secs, input: o.input });
     console.log(`--- summary: ${res.summary}`);
     if (!res.ok) failed = true;
   } catch (e) {

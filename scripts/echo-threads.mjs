@@ -1,4 +1,4 @@
-// The seed's §3.2 example on Node: a worker plays "core 2", echoing integers back through a
+// micropython-async THREADING.md's echo example (§2.2.3) on Node: a worker plays "core 2", echoing integers back through a
 // second queue with block=true; the main side sends with `await put` and consumes with
 // `for await`, asserting x == n and printing every 1000 items.
 //   npm run echo                      10,000 items

@@ -1,7 +1,7 @@
 // Helpers for tests that upload through a real serial port: the emulated Kaluma firmware behind
-// a pseudo-terminal (../shared/kaluma-emu/serial-bridge.mjs, started in-process), a pty with
+// a pseudo-terminal (the maintainers' serial bridge beside the clone, started in-process), a pty with
 // nobody behind it, and the project's commands run asynchronously (a spawnSync would stop the
-// emulator while it waits). Each test says why it skips where ../shared, python3 or the
+// emulator while it waits). Each test says why it skips where the bridge, python3 or the
 // serialport addon is absent.
 import { execFile, spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -35,7 +35,7 @@ export function whyNoCli() {
 /** Starts the bridge on a unique link under /tmp. */
 export async function startBridge(tag) {
   const { startBridge: start } = await import(BRIDGE);
-  return start({ link: `/tmp/threadsafe-11-${tag}-${process.pid}`, onStatus: () => {} });
+  return start({ link: `/tmp/threadsafe-${tag}-${process.pid}`, onStatus: () => {} });
 }
 
 /**

@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert';
 import { squareWave } from '../../scripts/kaluma-sim/index.mjs';
 import { runDemo } from '../../scripts/kaluma-sim/demos.mjs';
 
-const event = suite('demo event (seed §3.1)');
+const event = suite('demo event (micropython-async THREADING.md §3.1)');
 
 event('four waiters per round, one cancelled after 100 ms in rotation, then "Cleared event", once a second', () => {
   const { sim } = runDemo('event', { seconds: 4.5 });
@@ -39,7 +39,7 @@ event('the event fires on the 1000 ms timer and each cancellation comes 100 ms a
 
 event.run();
 
-const echo = suite('demo echo (seed §2.2.3)');
+const echo = suite('demo echo (micropython-async THREADING.md §2.2.3)');
 
 echo('consecutive integers come back in order (x == n) and a line is printed every 1000 items', () => {
   // A few hundred items/s on the calibrated model (as on the firmware): 7 s give 2 lines or more.

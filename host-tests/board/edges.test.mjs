@@ -1,4 +1,4 @@
-// Edge cases of the board sources found by a hostile review (issue 12), on the simulated Pico
+// Edge cases of the board sources, on the simulated Pico
 // with both shipped bundles: each test is named as its situation and failed before its fix.
 import { readFileSync } from 'node:fs';
 import { suite } from 'uvu';

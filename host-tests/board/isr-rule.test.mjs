@@ -6,7 +6,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { KalumaSim } from '../../scripts/kaluma-sim/index.mjs';
 import { DEMOS, runDemo, bundleOf } from '../../scripts/kaluma-sim/demos.mjs';
-import { closureViolations, freeNames, isrViolations } from './isr-check.mjs';
+import { closureViolations, freeNames, isrViolations } from '../../scripts/lib/isr-check.mjs';
 
 const KALUMA = readFileSync(new URL('../../dist/threadsafe-kaluma.js', import.meta.url), 'utf8');
 const CORE = readFileSync(new URL('../../dist/threadsafe.js', import.meta.url), 'utf8');

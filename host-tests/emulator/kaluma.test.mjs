@@ -18,8 +18,19 @@ if (why) {
   const pins = "var n16 = 0, n18 = 0; setWatch(function () { n16++; }, 17, CHANGE, 0); setWatch(function () { n18++; }, 18, RISING, 0);\n" +
     "pinMode(16, OUTPUT); var v = 0; var t = setInterval(function () { v ^= 1; digitalWrite(16, v); }, 20);\n" +
     "setTimeout(function () { clearInterval(t); console.log('edges ' + n16 + ' rises ' + n18); }, 500);";
+  // the platform's rule broken on purpose: an attachInterrupt callback that writes a property,
+  // edges every 125 us, while the main loop allocates: the engine aborts inside the interrupt
+  const breaksRule = "var o = { n: 0 }; var cb = function () { o.n = o.n + 1; }; attachInterrupt(17, cb, RISING);\n" +
+    "setInterval(function () { var a = []; for (var i = 0; i < 20; i++) a.push({ i: i }); }, 1);";
+  const edges = (ctl) => {
+    let t = 100, v = 0;
+    const step = () => (ctl.setPin(17, (v ^= 1)), ctl.at((t += 0.125), step));
+    ctl.at(t, step);
+  };
   const runs = {
     timer: emulate({ ...base, code: timer, ms: 1300, heap: true }),
+    boot: emulate({ ...base, code: timer, upload: 'boot', ms: 1300, until: 'timer' }),
+    crash: emulate({ ...base, code: breaksRule, ms: 3000, script: edges }),
     serial: emulate({ ...base, code: timer, upload: 'serial', ms: 1300, until: 'timer' }),
     pins: emulate({ ...base, code: pins, ms: 800, wires: [[16, 17]], pins: [{ at: 100, pin: 18, value: 1 }, { at: 150, pin: 18, value: 0 }, { at: 200, pin: 18, value: 1 }], until: /^edges / }),
   };
@@ -44,6 +55,22 @@ if (why) {
     assert.ok(r.stats.upload.packets >= 3, 'header, data, EOT and end-of-session packets');
     assert.is(r.untilSeen, true);
     assert.ok(r.lines[1].ms >= 1000 && r.lines[1].ms < 1100, `timer stamped ${r.lines[1].ms} ms`);
+  });
+
+  test("a program already in flash at power-on ('boot') runs as the board starts; times count from power-on", async () => {
+    const r = await runs.boot;
+    assert.is(r.exitCode, 0, JSON.stringify(r));
+    assert.equal(r.lines.map((l) => l.text), ['start', 'timer']);
+    assert.ok(r.lines[1].ms >= 1000 && r.lines[1].ms < 1100, `timer stamped ${r.lines[1].ms} ms`);
+  });
+
+  test('a firmware crash inside an interrupt is reported with its kind, exception and function, exit code 3', async () => {
+    const r = await runs.crash;
+    assert.is(r.exitCode, 3, JSON.stringify(r));
+    assert.is(r.crashed.kind, 'panic');
+    assert.match(r.crashed.reason, /in exception 29/, 'IO_IRQ_BANK0: the GPIO interrupt');
+    assert.match(r.crashed.where, /^_exit\+/, 'the engine gave up (jerry_port_fatal -> exit)');
+    assert.ok(r.crashed.ms > 100 && r.crashed.ms < 3000, `crashed at ${r.crashed.ms} ms`);
   });
 
   test('a jumper wire carries every output edge and the pin script drives its input at its times', async () => {

@@ -1,19 +1,18 @@
 // Board programs of one's own on the real Kaluma 1.2.1 firmware (emulated; skipped with the
-// reason where ../shared is absent):
+// reason where the firmware files are absent):
 // - the event demo written with async functions (board/event-async.ts, compiled to ES2018 for
 //   Kaluma) prints what the .then form prints, with no uncaught error; the heap after parse of
 //   both forms, and of the same async program lowered with TypeScript's ES5 helpers, is printed;
 // - a new program written as the README says (a file anywhere, importing 'threadsafe'), built with
-//   `npm run build:board`, runs in the simulation (`npm run sim`), on the firmware
-//   (`npm run emulate`), and after `npm run flash` through the serial bridge.
+//   `npm run build:board` (the `threadsafe build` alias), runs in the simulation (`npm run sim`), on
+//   the firmware (`npm run emulate`), and after `npm run flash` through the serial bridge.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { findFirmware, runOnFirmware, whyMissing } from '../../scripts/firmware.mjs';
-import { buildProgram, emptyHeap, heapAfterParse, resolveProgram } from '../../scripts/program.mjs';
-import { KALUMA_ONLY } from '../../board/rollup.board.mjs';
+import { buildProgram, emptyHeap, heapAfterParse, KALUMA_ONLY, resolveProgram } from '../../scripts/lib/program.mjs';
 import { run, startBridge, whyNoBridge } from '../board/bridge.mjs';
 
 const test = suite('your own board program on the firmware');
@@ -39,7 +38,7 @@ if (!findFirmware()) {
     assert.not.ok(asyncRun.lines.some((l) => /Uncaught/.test(l.text)), asyncRun.stdout);
 
     // The same async source lowered to ES5 with TypeScript's helpers, for comparison only.
-    const helpers = await buildProgram(resolveProgram('event-async'), { out: join(tmpdir(), `threadsafe-11-event-async-es5-${process.pid}.js`), asyncTarget: 'es5' });
+    const helpers = await buildProgram(resolveProgram('event-async'), { out: join(tmpdir(), `threadsafe-event-async-es5-${process.pid}.js`), asyncTarget: 'es5' });
     const baseline = await emptyHeap();
     const [thenHeap, asyncHeap, helperHeap] = await Promise.all(['dist/board/event.js', 'dist/board/event-async.js', helpers.file].map((f) => heapAfterParse(f, { baseline })));
     rmSync(helpers.file, { force: true });
@@ -54,7 +53,7 @@ if (!findFirmware()) {
   if (why) console.log(`user-program.test: skipping "a new program … uploads": ${why}`);
   else {
     test('a new program in a folder of its own, importing threadsafe: build:board, sim, emulate, then flash through the bridge and it runs', async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'threadsafe-11-user-'));
+      const dir = mkdtempSync(join(tmpdir(), 'threadsafe-user-'));
       const app = join(dir, 'blink.ts');
       writeFileSync(app, [
         "import { ThreadSafeQueue } from 'threadsafe';",

@@ -50,7 +50,7 @@ strings.putSync('a');
 strings.putSync(1);
 // @ts-expect-error a TypedArray cannot be the buffer of a string queue
 new ThreadSafeQueue<string>(new Int8Array(4));
-// @ts-expect-error the seed's integer form is not supported: pass a buffer
+// @ts-expect-error micropython-async's integer form is not supported: pass a buffer
 new ThreadSafeQueue(10);
 // @ts-expect-error a DataView is not a buffer of items
 new ThreadSafeQueue(new DataView(new ArrayBuffer(8)));

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { KalumaSim } from '../../scripts/kaluma-sim/index.mjs';
-import { closureViolations, freeNames, isrViolations } from '../board/isr-check.mjs';
+import { closureViolations, freeNames, isrViolations } from '../../scripts/lib/isr-check.mjs';
 
 const read = (f) => readFileSync(new URL(`../../dist/${f}`, import.meta.url), 'utf8');
 const test = suite('ISR rule: EncoderSource handlers');

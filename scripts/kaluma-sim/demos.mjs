@@ -1,9 +1,9 @@
 // The board demos as the simulation runs them: how each is wired on the virtual Pico and
-// what its summary reports. Used by scripts/demo.mjs and host-tests/board/.
+// what its summary reports (the list of demos itself is lib/demos.mjs: board/*.ts; a test holds
+// the two in agreement). Used by the sim, emulate and demo commands and the tests.
 import { readFileSync } from 'node:fs';
-import { buttonPattern, KalumaSim } from './index.mjs';
-
-const root = new URL('../../', import.meta.url);
+import { defaultBundle } from '../lib/demos.mjs';
+import { buttonPattern, KalumaSim, squareWave } from './index.mjs';
 
 /** What the event demo's lines add up to (the same on the firmware, where nothing else can be read). */
 function eventRounds(lines) {
@@ -44,6 +44,19 @@ export const DEMOS = {
     },
     firmwareSummary: lastLine,
   },
+  encoder: {
+    seconds: 3,
+    wiring: 'a quadrature signal on GP2 (A) and GP3 (B), A leading B: 1000 steps/s forward',
+    setup(sim) {
+      // A and B: 250 Hz square waves a quarter period apart (A leads): 4 edges, 4 steps, per 4 ms
+      sim.drive(2, squareWave(250, { startUs: 2000 }));
+      sim.drive(3, squareWave(250, { startUs: 3000 }));
+    },
+    summary(sim) {
+      return `edges on GP2+GP3 ${sim.edgesOn(2) + sim.edgesOn(3)}, position ${sim.evaluate('encoder.position()')}, last line "${sim.lines().slice(-1)[0] || ''}"`;
+    },
+    firmwareSummary: lastLine,
+  },
   button: {
     seconds: 5,
     wiring: 'GP16 (PWM 500 Hz) wired to GP17 (InterruptSource, CHANGE)',
@@ -68,7 +81,7 @@ export const DEMOS = {
 
 /** The built bundle of a demo. */
 export function bundleOf(name) {
-  return readFileSync(new URL(`dist/board/${name}.js`, root), 'utf8');
+  return readFileSync(defaultBundle(name, { demo: true }), 'utf8');
 }
 
 /**

@@ -1,6 +1,6 @@
 // A host simulation of a Raspberry Pi Pico running Kaluma 1.2.1, on virtual time.
 //
-// What it models (sources: Kaluma src/io.c, src/global.c; ../shared/platform-facts.md):
+// What it models (sources: Kaluma src/io.c, src/global.c; docs/platform.md):
 // - The program runs in a Node `vm` context holding Kaluma's globals and constants and nothing
 //   of Node's (no setImmediate, queueMicrotask, AbortController, module/exports).
 // - The main loop, one iteration: update the ms clock -> run due timers (list order, fire when
@@ -25,12 +25,22 @@
 //   or millis()), never by Node's wall time: a run is deterministic. Idle stretches are skipped
 //   in whole iterations, so a pulse shorter than an iteration can fall between two watch polls
 //   and be missed, as on the board. `countJs: false` charges the fixed costs only.
-// Not modelled: top-level timers firing early, memory limits, the REPL/terminal, modules,
+// - Kaluma's globals as the typings declare them (src/kaluma/kaluma.d.ts; a test holds the
+//   typings, these globals and the firmware's in agreement): pins, PWM, analogRead (a level the
+//   test sets, 0 by default), tone/noTone, pulseRead/pulseWrite, seed (Math.random), btoa/atob,
+//   TextEncoder/TextDecoder, storage (in memory), and the modules gpio, led, pwm, adc, events
+//   and button; `print` writes without a newline and the next console.log clears that line
+//   first, as Kaluma's terminal does (ESC[2K).
+// - Uncaught errors: a throw at the top level or in a callback, and a rejection still unhandled
+//   at the end of the run (finish()); a rejection the program handles counts nothing.
+// Not modelled: top-level timers firing early, memory limits, the REPL, other modules (a
+// program requiring one is refused before it runs, naming it: SIM_MODULES),
 // parsing time, the collector (its average cost is in the allocation and promise prices; on
 // the board it comes in lumps, so single figures vary by ±10-30 % between runs).
 // How true it is: host-tests/firmware/sim-calibration.test.mjs holds five scenarios within 2×
 // of the firmware (they came out within 0.95-1.5× when calibrated).
 import vm from 'node:vm';
+import { TextDecoder as NodeDecoder } from 'node:util';
 import { instrument, UNIT_COSTS } from './cost.mjs';
 
 export { UNIT_COSTS };
@@ -63,7 +73,7 @@ export const DEFAULTS = {
   callbackUs: 25, // calling one timer or watch callback
   drainUs: 0, // entering the job drain of an iteration that ran callbacks (part of loopUs)
   jobUs: 118, // running one promise job (a reaction: calling a `then` callback)
-  irqLatencyUs: 29, // edge -> first line of the handler (platform facts)
+  irqLatencyUs: 29, // edge -> first line of the handler (docs/platform.md)
   isrUs: 0, // entering and leaving one interrupt handler beyond its body (measured: nothing more)
   countJs: true, // charge the JavaScript inside callbacks, jobs and handlers (cost.mjs)
   costs: UNIT_COSTS, // unit costs of that JavaScript
@@ -116,7 +126,7 @@ export function buttonPattern(presses, { idle = 1, bounces = 0, bounceUs = 200 }
 
 // Kaluma's `gpio` and `led` modules, written over the globals as the firmware's own JS modules
 // are (Kaluma docs, docs/api/gpio.md and led.md), evaluated in the board's context on require().
-const SIM_MODULES = {
+export const SIM_MODULES = {
   gpio: `(function () {
     function GPIO(pin, mode) { this.pin = pin; this.setMode(mode); }
     GPIO.prototype.read = function () { return digitalRead(this.pin); };
@@ -136,7 +146,150 @@ const SIM_MODULES = {
     LED.prototype.read = function () { return digitalRead(this.pin); };
     return { LED: LED };
   })()`,
+  pwm: `(function () {
+    function PWM(pin, frequency, duty) {
+      this.pin = pin; this.frequency = typeof frequency === 'number' ? frequency : 490; this.duty = typeof duty === 'number' ? duty : 1; this.on = false;
+    }
+    PWM.prototype.start = function () { this.on = true; analogWrite(this.pin, this.duty, this.frequency); };
+    PWM.prototype.stop = function () { this.on = false; analogWrite(this.pin, 0, this.frequency); };
+    PWM.prototype.getFrequency = function () { return this.frequency; };
+    PWM.prototype.setFrequency = function (f) { this.frequency = f; if (this.on) this.start(); };
+    PWM.prototype.getDuty = function () { return this.duty; };
+    PWM.prototype.setDuty = function (d) { this.duty = d; if (this.on) this.start(); };
+    PWM.prototype.close = function () { this.stop(); };
+    return { PWM: PWM };
+  })()`,
+  adc: `(function () {
+    function ADC(pin) { this.pin = pin; analogRead(pin); }
+    ADC.prototype.read = function () { return analogRead(this.pin); };
+    return { ADC: ADC };
+  })()`,
+  events: `(function () {
+    function EventEmitter() { this._events = {}; }
+    EventEmitter.prototype.on = EventEmitter.prototype.addListener = function (e, l) { (this._events[e] = this._events[e] || []).push(l); return this; };
+    EventEmitter.prototype.once = function (e, l) { var self = this; function w() { self.removeListener(e, w); l.apply(self, arguments); } w.listener = l; return this.on(e, w); };
+    EventEmitter.prototype.off = EventEmitter.prototype.removeListener = function (e, l) {
+      var a = this._events[e]; if (!a) return this;
+      for (var i = 0; i < a.length; i++) if (a[i] === l || a[i].listener === l) { a.splice(i, 1); break; }
+      return this;
+    };
+    EventEmitter.prototype.removeAllListeners = function (e) { if (e === undefined) this._events = {}; else delete this._events[e]; return this; };
+    EventEmitter.prototype.emit = function (e) {
+      var a = this._events[e]; if (!a || !a.length) return false;
+      var args = Array.prototype.slice.call(arguments, 1);
+      a.slice().forEach(function (l) { l.apply(this, args); }, this);
+      return true;
+    };
+    EventEmitter.prototype.listeners = function (e) { return (this._events[e] || []).slice(); };
+    EventEmitter.prototype.listenerCount = function (e) { return (this._events[e] || []).length; };
+    return { EventEmitter: EventEmitter };
+  })()`,
+  button: `(function () {
+    var EventEmitter = require('events').EventEmitter;
+    function Button(pin, options) {
+      EventEmitter.call(this);
+      options = options || {};
+      this.pin = pin;
+      pinMode(pin, typeof options.mode === 'number' ? options.mode : INPUT_PULLUP);
+      var self = this;
+      this._watch = setWatch(function () { self.emit('click'); }, pin, typeof options.event === 'number' ? options.event : FALLING, typeof options.debounce === 'number' ? options.debounce : 50);
+    }
+    Button.prototype = Object.create(EventEmitter.prototype);
+    Button.prototype.constructor = Button;
+    Button.prototype.read = function () { return digitalRead(this.pin); };
+    Button.prototype.close = function () { clearWatch(this._watch); };
+    return { Button: Button };
+  })()`,
 };
+
+// Globals whose values must belong to the board's realm (a Uint8Array the program makes is the
+// context's own), written in JavaScript and evaluated in the context.
+const CONTEXT_GLOBALS = `(function (g) {
+  var B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+  function utf8(str) {
+    var out = [];
+    for (var i = 0; i < str.length; i++) {
+      var c = str.charCodeAt(i);
+      if (c >= 0xd800 && c < 0xdc00 && i + 1 < str.length) { var d = str.charCodeAt(i + 1); if (d >= 0xdc00 && d < 0xe000) { c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00); i++; } }
+      if (c < 0x80) out.push(c);
+      else if (c < 0x800) out.push(0xc0 | (c >> 6), 0x80 | (c & 63));
+      else if (c < 0x10000) out.push(0xe0 | (c >> 12), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
+      else out.push(0xf0 | (c >> 18), 0x80 | ((c >> 12) & 63), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
+    }
+    return new Uint8Array(out);
+  }
+  g.btoa = function btoa(data) {
+    var bytes = typeof data === 'string' ? data.split('').map(function (ch) { return ch.charCodeAt(0) & 255; }) : Array.prototype.slice.call(data);
+    var s = '';
+    for (var i = 0; i < bytes.length; i += 3) {
+      var n = (bytes[i] << 16) | ((bytes[i + 1] || 0) << 8) | (bytes[i + 2] || 0);
+      s += B64[n >> 18] + B64[(n >> 12) & 63] + (i + 1 < bytes.length ? B64[(n >> 6) & 63] : '=') + (i + 2 < bytes.length ? B64[n & 63] : '=');
+    }
+    return s;
+  };
+  g.atob = function atob(encoded) {
+    var clean = String(encoded).replace(/[^A-Za-z0-9+/]/g, ''), out = [], bits = 0, acc = 0;
+    for (var i = 0; i < clean.length; i++) {
+      acc = (acc << 6) | B64.indexOf(clean[i]); bits += 6;
+      if (bits >= 8) { bits -= 8; out.push((acc >> bits) & 255); }
+    }
+    return new Uint8Array(out);
+  };
+  function TextEncoder(label) { this.encoding = label === 'ascii' ? 'ascii' : 'utf-8'; }
+  TextEncoder.prototype.encode = function (input) {
+    var s = input === undefined ? '' : String(input);
+    if (this.encoding === 'ascii') return new Uint8Array(s.split('').map(function (ch) { return ch.charCodeAt(0) & 127; }));
+    return utf8(s);
+  };
+  function TextDecoder(label) { this.encoding = label === 'ascii' ? 'ascii' : 'utf-8'; }
+  TextDecoder.prototype.decode = function (input) { return __decode(input, this.encoding); };
+  function SystemError(errno, code) { var e = new Error(code); Object.setPrototypeOf(e, SystemError.prototype); e.errno = errno; e.code = code; return e; }
+  SystemError.prototype = Object.create(Error.prototype);
+  SystemError.prototype.name = 'SystemError';
+  SystemError.prototype.constructor = SystemError;
+  g.SystemError = SystemError;
+  g.TextEncoder = TextEncoder;
+  g.TextDecoder = TextDecoder;
+  var items = {};
+  g.storage = {
+    setItem: function (k, v) { items[String(k)] = String(v); },
+    getItem: function (k) { return Object.prototype.hasOwnProperty.call(items, String(k)) ? items[String(k)] : null; },
+    removeItem: function (k) { delete items[String(k)]; },
+    clear: function () { items = {}; },
+    key: function (i) { var ks = Object.keys(items); return i < ks.length ? ks[i] : null; },
+  };
+  Object.defineProperty(g.storage, 'length', { get: function () { return Object.keys(items).length; } });
+  var state = 0;
+  g.seed = function seed(n) {
+    state = (Number(n) >>> 0) || 1;
+    Math.random = function () { state ^= state << 13; state >>>= 0; state ^= state >>> 17; state ^= state << 5; state >>>= 0; return state / 4294967296; };
+  };
+})(globalThis)`;
+
+// Unhandled rejections of the simulated boards: V8 reports them to Node, which hands over those
+// still unhandled at the end of the current turn ('unhandledRejection'). Each goes to the board
+// whose realm made the promise; others keep Node's own behaviour (thrown).
+const boards = new Set();
+let listening = false;
+function trackRejections(sim) {
+  boards.add(new WeakRef(sim));
+  if (listening) return;
+  listening = true;
+  process.on('unhandledRejection', (reason, promise) => {
+    for (const ref of boards) {
+      const b = ref.deref();
+      if (!b) {
+        boards.delete(ref);
+        continue;
+      }
+      if (Object.getPrototypeOf(promise) === b._promise.prototype) {
+        b._uncaught(reason, 'Uncaught (in promise) ');
+        return;
+      }
+    }
+    throw reason;
+  });
+}
 
 export class KalumaSim {
   constructor(options = {}) {
@@ -169,6 +322,32 @@ export class KalumaSim {
     // µs of JavaScript run since the last call (a script-scope `let`: no global object property).
     this._take = vm.runInContext('let __kc = 0; (function () { var us = __kc; __kc = 0; return us; })', this.context);
     this._drainScript = new vm.Script('0');
+    this.context.__decode = (bytes, encoding) => new NodeDecoder(encoding === 'ascii' ? 'latin1' : 'utf-8').decode(Uint8Array.from(bytes || []));
+    vm.runInContext(CONTEXT_GLOBALS, this.context);
+    this.pending = ''; // text print() wrote after the last newline
+    this.analog = new Map(); // pin -> 0.0..1.0 for analogRead
+    this._promise = vm.runInContext('Promise', this.context);
+    trackRejections(this);
+  }
+
+  /** Sets the level analogRead(pin) (and an ADC on the pin) reads: 0.0..1.0. */
+  setAnalog(pin, value) {
+    this.analog.set(pin, value);
+    return this;
+  }
+
+  /**
+   * Ends a run: lets Node hand over the rejections still unhandled (each is an uncaught error,
+   * printed as the firmware prints it), and prints what print() left without a newline.
+   */
+  async finish() {
+    await new Promise((r) => setImmediate(r));
+    if (this.pending) {
+      this.output.push({ t: this.millis(), line: this.pending });
+      if (this.echo) this.echo(this.pending, this.millis());
+      this.pending = '';
+    }
+    return this;
   }
 
   // ---------------------------------------------------------------- program and output
@@ -217,10 +396,26 @@ export class KalumaSim {
     return Math.floor(this.now / 1000);
   }
 
+  _text(values) {
+    return values.map((v) => (typeof v === 'string' ? v : v !== null && typeof v === 'object' && 'message' in v ? `${v.name}: ${v.message}` : String(v))).join(' ');
+  }
+
+  /** console.log: the line print() left open is cleared first (Kaluma's terminal: ESC[2K \r), then this line. */
   _print(values) {
-    const line = values.map((v) => (typeof v === 'string' ? v : v !== null && typeof v === 'object' && 'message' in v ? `${v.name}: ${v.message}` : String(v))).join(' ');
+    this.pending = '';
+    for (const line of this._text(values).split('\n')) this._line(line);
+  }
+
+  _line(line) {
     this.output.push({ t: this.millis(), line });
     if (this.echo) this.echo(line, this.millis());
+  }
+
+  /** print: no newline added; a newline in the text completes a line. */
+  _write(values) {
+    const parts = (this.pending + this._text(values)).split('\n');
+    this.pending = parts.pop();
+    for (const line of parts) this._line(line);
   }
 
   /** An interrupt handler called a function: on the board that crashes the firmware during GC. */
@@ -230,8 +425,8 @@ export class KalumaSim {
     if (this.isrViolations.length <= 3) this._print([text]);
   }
 
-  _uncaught(e) {
-    const text = e && e.name ? `${e.name}: ${e.message}` : String(e);
+  _uncaught(e, prefix = '') {
+    const text = prefix + (e && e.name ? `${e.name}: ${e.message}` : String(e));
     this.errors.push(text);
     this._print([text]);
   }
@@ -297,13 +492,13 @@ export class KalumaSim {
   }
 
   /** Pin levels of analogWrite outputs (PWM) are signals on the output pin itself. */
-  _pwm(p, duty, hz) {
+  _pwm(p, duty, hz, until = Infinity) {
     this.signals = this.signals.filter((s) => s.pin !== p);
     if (duty <= 0 || duty >= 1) {
       this._setLevel(p, duty >= 1 ? 1 : 0, this.now);
       return;
     }
-    const gen = squareWave(hz, { duty, startUs: this.now });
+    const gen = squareWave(hz, { duty, startUs: this.now, until });
     this.signals.push({ pin: p, gen, next: gen.next() });
   }
 
@@ -345,6 +540,12 @@ export class KalumaSim {
         this.now += isr + pending; // the main loop is preempted
       }
     }
+  }
+
+  /** Busy-waits to `us` (a blocking call such as pulseRead): signals and interrupts run meanwhile. */
+  _advanceTo(us) {
+    this.now = us > this.now ? us : this.now + 1;
+    this._interrupts();
   }
 
   /** µs of the next signal edge or interrupt service, for skipping idle time. */
@@ -560,7 +761,59 @@ export class KalumaSim {
         sim._interrupts();
         return Math.floor(sim.now);
       },
-      print: (...values) => sim._print(values),
+      print: (...values) => sim._write(values),
+      analogRead(p) {
+        num(p, 'pin');
+        if (p < 26 || p > 29) throw new RangeError('The pin is not available for ADC');
+        sim._charge();
+        return sim.analog.get(p) ?? 0;
+      },
+      tone(p, frequency = 261.626, options = {}) {
+        num(p, 'pin');
+        const duty = options && typeof options.duty === 'number' ? options.duty : 0.5;
+        const ms = options && typeof options.duration === 'number' ? options.duration : 0;
+        sim._pwm(p, duty, num(frequency, 'frequency'), ms > 0 ? sim.now + ms * 1000 : Infinity);
+      },
+      noTone(p) {
+        sim._pwm(num(p, 'pin'), 0, 1);
+      },
+      pulseWrite(p, startState, interval) {
+        num(p, 'pin');
+        let level = startState ? 1 : 0;
+        sim._charge();
+        for (const us of interval) {
+          sim._setLevel(p, level, sim.now);
+          sim.now += num(us, 'interval');
+          level ^= 1;
+        }
+        sim._setLevel(p, level, sim.now);
+        sim._interrupts();
+        return interval.length;
+      },
+      pulseRead(p, count, options = {}) {
+        num(p, 'pin');
+        num(count, 'count');
+        const timeout = options && typeof options.timeout === 'number' ? options.timeout : 1000000;
+        if (options && options.trigger) g.pulseWrite(options.trigger.pin ?? p, options.trigger.startState ?? 0, options.trigger.interval || []);
+        sim._charge();
+        const end = sim.now + timeout;
+        const pin = sim._pin(p);
+        if (options && typeof options.startState === 'number') {
+          while (pin.level !== options.startState && sim.now < end) sim._advanceTo(Math.min(end, sim._nextHardwareEvent()));
+        }
+        const out = [];
+        let last = sim.now;
+        let level = pin.level;
+        while (out.length < count && sim.now < end) {
+          sim._advanceTo(Math.min(end, sim._nextHardwareEvent()));
+          if (pin.level !== level) {
+            out.push(Math.round(sim.now - last));
+            last = sim.now;
+            level = pin.level;
+          }
+        }
+        return out.length ? out : null;
+      },
       console: { log: (...values) => sim._print(values), error: (...values) => sim._print(values) },
       require(name) {
         if (!SIM_MODULES[name]) throw new Error(`kaluma-sim: built-in module "${name}" is not simulated (only ${Object.keys(SIM_MODULES).join(', ')}: use the globals, or npm run emulate)`);
@@ -568,7 +821,7 @@ export class KalumaSim {
         return sim.modules[name];
       },
       board: { name: 'pico', LED: 25 },
-      process: { platform: 'rp2', arch: 'cortex-m0-plus', memoryUsage: () => ({ heapTotal: 184312, heapUsed: 0, heapPeak: 0 }) },
+      process: { platform: 'rp2', arch: 'cortex-m0-plus', version: '1.2.1', memoryUsage: () => ({ heapTotal: 184312, heapUsed: 0, heapPeak: 0 }) },
     };
     // A handler running in a (simulated) interrupt must call nothing: flag any call of a global.
     const guard = (name, fn) => function (...args) {

@@ -12,7 +12,7 @@ import { runDemo } from './demos.mjs';
 
 const dist = (name) => readFileSync(new URL(`../../dist/${name}`, import.meta.url), 'utf8');
 const LIBRARY = () => dist('threadsafe.js') + '\n' + dist('threadsafe-kaluma.js') + '\n';
-const LATENCY = () => readFileSync(new URL('../../host-tests/firmware/programs/latency.js', import.meta.url), 'utf8');
+const LATENCY = () => readFileSync(new URL('./programs/latency.js', import.meta.url), 'utf8');
 
 async function firmware(program, options) {
   const { runOnFirmware } = await import('../firmware.mjs');

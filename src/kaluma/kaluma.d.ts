@@ -1,7 +1,10 @@
 /**
- * Declarations of the Kaluma 1.2.1 globals this project uses (Kaluma ships no typings and
- * `@types/kaluma` is not on the registry). Values and behaviour from `src/global.c` and
- * `src/io.c` of Kaluma 1.2.1; see ../shared/platform-facts.md.
+ * Declarations of the Kaluma 1.2.1 globals (Kaluma ships no typings and `@types/kaluma` is not
+ * on the registry): every global the 1.2.1 firmware defines beyond standard JavaScript, held in
+ * agreement with the firmware and the host simulation by a test. Values and behaviour from
+ * `src/global.c` and `src/io.c` of Kaluma 1.2.1; see docs/platform.md. A program of one's own
+ * gets them with `/// <reference types="threadsafe/kaluma-globals" />` (the toolchain's build
+ * adds them itself).
  */
 
 /** Pin level 0. */
@@ -92,6 +95,53 @@ declare const process: {
   readonly version: string;
   /** The JS heap in bytes: heapTotal 184,312 on the Pico; heapUsed counts parsed code too. */
   memoryUsage(): { heapTotal: number; heapUsed: number; heapPeak: number };
+};
+
+/** The global object (as globalThis). */
+declare const global: typeof globalThis;
+
+/** Edge timings in µs on `pin`, from `startState` if given: `count` changes, or what came within `timeout` µs (default 1 s); null when none. Blocks meanwhile. */
+declare function pulseRead(pin: number, count: number, options?: {
+  timeout?: number;
+  startState?: number;
+  mode?: number;
+  trigger?: { pin?: number; startState?: number; interval?: number[] };
+}): number[] | null;
+/** Writes pulses on `pin`: `startState`, then toggles after each of `interval` µs; returns `interval.length`. Blocks meanwhile. */
+declare function pulseWrite(pin: number, startState: number, interval: number[]): number;
+/** Seeds the generator behind Math.random() (the same seed gives the same sequence). */
+declare function seed(seed: number): void;
+/** Base64 of a binary string or bytes. */
+declare function btoa(data: string | Uint8Array): string;
+/** The bytes of a base64 string. */
+declare function atob(encoded: string): Uint8Array;
+
+declare class TextEncoder {
+  constructor(label?: 'ascii' | 'utf-8');
+  readonly encoding: string;
+  encode(input?: string): Uint8Array;
+}
+declare class TextDecoder {
+  constructor(label?: 'ascii' | 'utf-8');
+  readonly encoding: string;
+  decode(input?: Uint8Array): string;
+}
+/** A system error of the firmware: `errno` and its name `code`. */
+declare class SystemError extends Error {
+  readonly errno: number;
+  readonly code: string;
+}
+
+/** Key/value strings kept in the board's flash (survive a reset). */
+declare const storage: {
+  setItem(key: string, value: string): void;
+  /** null when absent. */
+  getItem(key: string): string | null;
+  removeItem(key: string): void;
+  clear(): void;
+  /** The key at `index`, or null. */
+  key(index: number): string | null;
+  readonly length: number;
 };
 
 /** Built-in modules only: a program must be one self-contained file. Typed for the modules in modules.d.ts. */

@@ -9,6 +9,8 @@ export type { SharedEventHandle } from './event';
 export { ThreadSafeFlag } from './flag';
 export type { SharedFlagHandle } from './flag';
 export { attach, watchWorker } from './worker';
+export { Context, serve } from './context';
+export type { CancelledJob, ContextOptions, ContextWorker, URLLike } from './context';
 export type { Closable, SharedHandle, WorkerLike } from './worker';
 export { ClosedError } from './errors';
 export { AbortError, FlagInUse, QueueClosed, QueueEmpty, QueueFull, TimeoutError } from '../errors';

@@ -1,7 +1,7 @@
-// The interrupt rule, as a checker (platform facts: a Kaluma attachInterrupt callback runs inside
-// the GPIO interrupt and may touch only primitive variables; touching an object, calling a
-// function or allocating crashes the firmware when the interrupt lands during garbage
-// collection). Two checks:
+// The interrupt rule, as a checker (docs/platform.md, "The interrupt rule": a Kaluma
+// attachInterrupt callback runs inside the GPIO interrupt and may touch only primitive
+// variables; touching an object, calling a function or allocating crashes the firmware when the
+// interrupt lands during garbage collection). Two checks:
 // - isrViolations(source): the handler's own code, by an allowlist of syntax: no member access,
 //   call, `new`, `this`, object/array/function literal, `throw`, string/regex literal, loop,
 //   `arguments`, `delete`/`in`/`instanceof`.
@@ -9,6 +9,8 @@
 //   own is declared in an enclosing function of `bundle` with a numeric initializer and is only
 //   ever assigned numbers (by construction: numeric literals, arithmetic/bitwise expressions), or
 //   is a Kaluma numeric constant. So the handler cannot reach an object through a variable either.
+// handlerViolations(bundle, ast, fn) gives both as records with their offsets in the bundle, for
+// the build to name the user's own file, line, column and identifiers through the source map.
 import * as acorn from 'acorn';
 import * as walk from 'acorn-walk';
 
@@ -52,6 +54,19 @@ export const PRIMITIVE_GLOBALS = new Set([
   'undefined', 'NaN', 'Infinity', 'LOW', 'HIGH', 'INPUT', 'OUTPUT', 'INPUT_PULLUP', 'INPUT_PULLDOWN',
   'LOW_LEVEL', 'HIGH_LEVEL', 'FALLING', 'RISING', 'CHANGE',
 ]);
+
+/** The forbidden syntax as a user reads it in the build's report. */
+const IN_WORDS = {
+  'member access': 'touches an object (member access)',
+  call: 'calls a function',
+  new: 'allocates an object (new)',
+  this: 'touches an object (this)',
+  'object literal': 'allocates an object (object literal)',
+  'array literal': 'allocates an array (array literal)',
+  'function literal': 'allocates a function (function literal)',
+  'class literal': 'allocates a class',
+  throw: 'throws (allocates an error)',
+};
 
 /** Parses the source of one function (declaration or expression) and returns its node. */
 export function parseFunction(source) {
@@ -161,4 +176,86 @@ export function closureViolations(bundle, source) {
     });
   }
   return problems;
+}
+
+/**
+ * Both checks on the handler `fn` (a function node of `ast`, the parsed `bundle`), as records:
+ * { at (offset in the bundle), rule (what is broken, in words), code (the bundle's text of it),
+ * names: [{ at, name }] (identifiers of the bundle to name in the user's words), decl? (offset of
+ * the declaration of a variable the handler reaches) }. [] when the handler obeys the rule.
+ */
+export function handlerViolations(bundle, ast, fn) {
+  const out = [];
+  const text = (n) => bundle.slice(n.start, n.end);
+  const ids = (n) => {
+    const names = [];
+    walk.full(n, (x) => {
+      if (x.type === 'Identifier') names.push({ at: x.start, name: x.name });
+    });
+    return names;
+  };
+  if (fn.type === 'ArrowFunctionExpression' && fn.expression) out.push({ at: fn.start, rule: 'an arrow function with an expression body: use a block', code: '', names: [] });
+  if (fn.async || fn.generator) out.push({ at: fn.start, rule: 'an async function or generator allocates', code: '', names: [] });
+  for (const p of fn.params) if (p.type !== 'Identifier') out.push({ at: p.start, rule: 'only plain parameters (no default, destructuring or rest)', code: text(p), names: ids(p) });
+  walk.full(fn.body, (node) => {
+    let rule = null;
+    if (FORBIDDEN[node.type]) rule = FORBIDDEN[node.type];
+    else if (!ALLOWED.has(node.type)) rule = `${node.type} is not allowed`;
+    else if (node.type === 'Literal' && !(typeof node.value === 'number' || typeof node.value === 'boolean' || node.value === null)) rule = `a ${node.regex ? 'regex' : typeof node.value} literal (only numbers, booleans and null)`;
+    else if (node.type === 'UnaryExpression' && node.operator === 'delete') rule = 'delete';
+    else if (node.type === 'BinaryExpression' && (node.operator === 'in' || node.operator === 'instanceof')) rule = `${node.operator} (needs an object)`;
+    else if (node.type === 'Identifier' && node.name === 'arguments') rule = 'arguments (an object)';
+    if (rule) out.push({ at: node.start, end: node.end, rule: IN_WORDS[rule] || rule, code: text(node), names: ids(node) });
+  });
+  // keep the outermost of nested reports of the same rule (a.b.c is one member access)
+  const kept = out.filter((r) => r.end === undefined || !out.some((o) => o !== r && o.end !== undefined && o.rule === r.rule && o.at <= r.at && o.end >= r.end && (o.at < r.at || o.end > r.end)));
+  out.length = 0;
+  let ancestors = null;
+  walk.fullAncestor(ast, (node, _s, anc) => {
+    if (ancestors === null && node === fn) ancestors = anc.slice(0, -1);
+  });
+  const scopes = (ancestors || []).filter((n) => /Function/.test(n.type)).reverse();
+  const own = new Set(fn.params.filter((p) => p.type === 'Identifier').map((p) => p.name));
+  walk.full(fn.body, (node) => {
+    if (node.type === 'VariableDeclarator' && node.id.type === 'Identifier') own.add(node.id.name);
+  });
+  const firstUse = new Map();
+  walk.full(fn.body, (node) => {
+    if (node.type === 'Identifier' && !own.has(node.name) && !firstUse.has(node.name)) firstUse.set(node.name, node);
+  });
+  for (const [name, use] of firstUse) {
+    let decl = null;
+    let scope = null;
+    for (const s of scopes) {
+      walk.full(s.body, (node) => {
+        if (decl === null && node.type === 'VariableDeclarator' && node.id.type === 'Identifier' && node.id.name === name) decl = node;
+      });
+      if (decl === null && s.params.some((p) => p.type === 'Identifier' && p.name === name)) decl = 'param';
+      if (decl !== null) {
+        scope = s;
+        break;
+      }
+    }
+    const names = [{ at: use.start, name }];
+    if (decl === 'param') {
+      out.push({ at: use.start, rule: 'a parameter of an enclosing function (it could hold an object)', code: name, names });
+      continue;
+    }
+    if (decl === null) {
+      if (!PRIMITIVE_GLOBALS.has(name)) out.push({ at: use.start, rule: 'not a variable of the program that holds a number, nor a Kaluma numeric constant', code: name, names });
+      continue;
+    }
+    if (decl.init && !numeric(decl.init)) {
+      out.push({ at: use.start, rule: 'a variable that does not start as a number (the handler may touch only variables that always hold numbers)', code: name, names, decl: decl.start });
+      continue;
+    }
+    walk.full(scope.body, (node) => {
+      if (node.type === 'AssignmentExpression' && node.left.type === 'Identifier' && node.left.name === name && !numeric(node)) {
+        out.push({ at: use.start, rule: 'a variable the program assigns something that is not a number by construction', code: name, names, decl: node.start });
+      }
+    });
+  }
+  // a variable already named inside a reported node (stats in stats.edges) is not reported again
+  const covered = (r) => kept.some((k) => k.end !== undefined && k.at <= r.at && r.at < k.end);
+  return [...kept, ...out.filter((r) => !covered(r))];
 }

@@ -1,7 +1,6 @@
-// `npm run flash -- <program> --port <path> [--timeout S] [--no-build] [--no-verify]`: builds the
-// program (a demo name or a path, as for build:board, sim and emulate) and uploads it to a
-// Raspberry Pi Pico running Kaluma with @kaluma/cli 1.0.0 (`kaluma write <file> -p <port>`,
-// which writes it to flash by YMODEM and then runs it with `.load`).
+// `threadsafe flash <demo | app.ts | app.js> --port PATH [--timeout S] [--no-build] [--no-verify]`: builds the
+// program and uploads it to a Raspberry Pi Pico running Kaluma with @kaluma/cli 1.0.0
+// (`kaluma write <file> -p <port>`, which writes it to flash by YMODEM and then runs it with `.load`).
 // It never hangs and never lies:
 // - the port must be a terminal device (a serial port), checked before anything is sent;
 // - a program larger than Kaluma's program area is refused before the upload;
@@ -10,21 +9,46 @@
 // - kaluma-cli prints "Done." and exits 0 even when the device refused the file, so afterwards the
 //   device is asked (`.flash -s` in its REPL) how many bytes of program it holds, and that must
 //   be the file's size.
-// @kaluma/cli is an optional dependency: it needs serialport's native addon, which is compiled
-// on install; where it is missing or not built this script says how to get it.
-// Exit codes: 0 uploaded and confirmed, 1 build, upload or confirmation failed, 2 bad
-// arguments or port, 3 @kaluma/cli unusable, 4 timed out.
+// @kaluma/cli (the serial stack: serialport's native addon, compiled on install) is needed only
+// here, so it is no dependency of either package: where it is missing or not built this says how
+// to get it.
 import { spawn } from 'node:child_process';
 import { closeSync, constants, existsSync, openSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
 import { isatty } from 'node:tty';
-import { parseArgs } from './build-board.mjs';
-import { PROGRAM_AREA, resolveProgram } from './program.mjs';
-import { ROOT } from './firmware.mjs';
-import { prepare } from './run.mjs';
+import { parseArgs } from '../lib/args.mjs';
+import { PROGRAM_AREA, resolveProgram } from '../lib/program.mjs';
+import { TOOL_ROOT, userCwd } from '../lib/root.mjs';
+import { prepare } from '../lib/run.mjs';
 
-const require = createRequire(join(ROOT, 'package.json'));
+export const help = `threadsafe flash <demo | app.ts | app.js> --port PATH [--timeout S] [--no-build] [--no-verify]
+
+Builds the program (as \`threadsafe build\` does, checks included) and uploads it to a
+Raspberry Pi Pico running Kaluma 1.2.1 through its serial port, with @kaluma/cli (kaluma write),
+then asks the device how many bytes of program it holds to confirm the upload, and leaves it
+running. Needs @kaluma/cli, which is no dependency (its serial port addon is native):
+  npm install --save-dev @kaluma/cli@1.0.0
+
+  --port      the Pico's serial port (Linux /dev/ttyACM0, macOS /dev/tty.usbmodem1101, Windows COM3); -p too
+  --timeout   seconds before the upload is stopped (default 30 + 1 per 2 KB)
+  --no-build  upload the bundle already built
+  --no-verify do not ask the device for the stored size
+
+Exit codes: 0 uploaded and confirmed, 1 the build, the upload or the confirmation failed,
+2 bad arguments or port, 3 @kaluma/cli is not installed or its addon not built, 4 timed out.`;
+
+/** require() from the user's project first, then from beside the toolchain. */
+function resolveCli() {
+  for (const from of [userCwd(), TOOL_ROOT]) {
+    try {
+      return createRequire(join(from, 'noop.js')).resolve('@kaluma/cli/bin/kaluma.js');
+    } catch {
+      // not there
+    }
+  }
+  return null;
+}
 
 class Fail extends Error {
   constructor(code, ...lines) {
@@ -59,7 +83,7 @@ export const defaultTimeoutS = (bytes) => Math.round(30 + bytes / 2000);
 /** Runs `kaluma write`, streaming its output; resolves { code, stdout } or rejects with Fail(4) after timeoutS. */
 function kalumaWrite(cli, file, port, timeoutS, out) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, 'write', file, '-p', port], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [cli, 'write', file, '-p', port], { cwd: userCwd(), stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     child.stdout.on('data', (d) => {
       stdout += d;
@@ -126,8 +150,8 @@ export function storedSize(SerialPort, port, { timeoutMs = 20000 } = {}) {
  * Resolves { name, file, bytes, stored } or rejects with Fail (its `code` is the exit code).
  */
 export async function flash({ program: arg, port, timeoutS, build = true, verify = true, out }) {
-  const usage = 'usage: npm run flash -- <demo name | path/app.ts> --port <path> [--timeout S] [--no-build] [--no-verify]\n' +
-    '  e.g.  npm run flash -- event --port /dev/ttyACM0   (macOS: /dev/tty.usbmodem1101, Windows: COM3)';
+  const usage = 'usage: threadsafe flash <demo | app.ts | app.js> --port <path> [--timeout S] [--no-build] [--no-verify]\n' +
+    '  e.g.  threadsafe flash event --port /dev/ttyACM0   (macOS: /dev/tty.usbmodem1101, Windows: COM3)';
   if (!arg) throw new Fail(2, usage);
   let program;
   try {
@@ -145,12 +169,11 @@ export async function flash({ program: arg, port, timeoutS, build = true, verify
   const bad = notASerialPort(port);
   if (bad) throw new Fail(2, `flash: ${bad}`);
 
-  let cli;
-  try {
-    cli = require.resolve('@kaluma/cli/bin/kaluma.js');
-  } catch {
-    throw new Fail(3, 'flash: @kaluma/cli is not installed (it is an optional dependency and may have been skipped).',
-      '  install it:  npm install --no-save @kaluma/cli@1.0.0');
+  const cli = resolveCli();
+  if (!cli) {
+    throw new Fail(3, 'flash: @kaluma/cli is not installed: it is the serial stack that uploads to the Pico, needed only to flash',
+      '  (no dependency of threadsafe or threadsafe-toolchain, since its serial port addon is compiled on install). Install it:',
+      '    npm install --save-dev @kaluma/cli@1.0.0');
   }
   let SerialPort;
   try {
@@ -166,18 +189,18 @@ export async function flash({ program: arg, port, timeoutS, build = true, verify
 
   let file;
   try {
-    file = await prepare(program, { build });
+    ({ file } = await prepare(program, { build }));
   } catch (e) {
     throw new Fail(1, `flash: ${e.message}`);
   }
-  if (!existsSync(file)) throw new Fail(1, `flash: ${relative(process.cwd(), file)} was not built (drop --no-build)`);
+  if (!existsSync(file)) throw new Fail(1, `flash: ${relative(userCwd(), file) || file} was not built (drop --no-build)`);
   const bytes = readFileSync(file).length;
   if (bytes + 1 > PROGRAM_AREA) {
-    throw new Fail(1, `flash: ${relative(process.cwd(), file)} is ${bytes} bytes; Kaluma's program area holds ${PROGRAM_AREA - 1} at most (512 KB with its end marker): not uploaded.`,
+    throw new Fail(1, `flash: ${relative(userCwd(), file) || file} is ${bytes} bytes; Kaluma's program area holds ${PROGRAM_AREA - 1} at most (512 KB with its end marker): not uploaded.`,
       '  The device would cancel the transfer (Verification failed) while kaluma write still prints Done.');
   }
   const limit = timeoutS || defaultTimeoutS(bytes);
-  const shown = relative(process.cwd(), file);
+  const shown = relative(userCwd(), file) || file;
   out.stdout(`flash: kaluma write ${shown} -p ${port}   (${bytes} bytes; stopped after ${limit} s)\n`);
   const res = await kalumaWrite(cli, file, port, limit, out);
   // kaluma-cli 1.0.0 prints errors but exits 0: "Done." is necessary, not sufficient.
@@ -199,17 +222,21 @@ export async function flash({ program: arg, port, timeoutS, build = true, verify
   return { name: program.name, file, bytes, stored };
 }
 
-async function main() {
+export async function main(argv) {
   let o;
   try {
-    o = parseArgs(process.argv.slice(2).map((a) => (a === '-p' ? '--port' : a)), ['port', 'timeout']);
+    o = parseArgs(argv, ['port', 'timeout'], ['build', 'verify'], { '-p': '--port' });
   } catch (e) {
-    console.error(`flash: ${e.message}`);
+    console.error(`flash: ${e.message}\nusage: ${help.split('\n')[0]}`);
     return 2;
   }
-  if (o.help || o._.length > 1) {
-    console.error('usage: npm run flash -- <demo name | path/app.ts> --port <path> [--timeout S] [--no-build] [--no-verify]');
-    return o.help ? 0 : 2;
+  if (o.help) {
+    console.log(help);
+    return 0;
+  }
+  if (o._.length > 1) {
+    console.error(`flash: one program is needed\nusage: ${help.split('\n')[0]}`);
+    return 2;
   }
   try {
     await flash({ program: o._[0], port: o.port, timeoutS: o.timeout === undefined ? undefined : Number(o.timeout), build: o.build !== false, verify: o.verify !== false,
@@ -221,5 +248,3 @@ async function main() {
     return e.code;
   }
 }
-
-if (import.meta.url === `file://${process.argv[1]}`) main().then((code) => (process.exitCode = code));

@@ -1,29 +1,24 @@
-// Rollup entries of the Kaluma board layer (issue 3), spread into ../rollup.config.mjs:
-// - dist/threadsafe-kaluma.js (ES5 UMD, global `threadsafeKaluma`), .mjs and .d.ts: the
-//   interrupt, watch and timer sources as a separate entry, so the core bundle does not grow;
-// - dist/board/<name>.js for every board/<name>.ts: ONE self-contained script per demo
-//   (library included, Kaluma's built-in modules external, no exports), as Kaluma loads it.
-// boardProgram() is the one build of a board program, used for the demos and for a user's own
-// program (`npm run build:board -- path/app.ts`, scripts/build-board.mjs):
+// The one build of a board program (a demo or a user's own program), as rollup configs and
+// plugins:
 // - the program imports the library by its package name, `threadsafe` and `threadsafe/kaluma`,
-//   as in a project of its own; here those names resolve to src/;
+//   which resolve to the installed library's TypeScript sources (its src/);
+// - the program is type-checked against Kaluma's globals and built-in modules (the library's
+//   src/kaluma/*.d.ts);
 // - the library is always compiled to ES5; the program's own files too, unless they use async
 //   functions, generators or `for await`: then they are compiled to ES2018 syntax, which
-//   Kaluma's engine runs natively (TypeScript's ES5 helpers cost ≈ 5 KB more heap there and
+//   Kaluma's engine runs natively (TypeScript's ES5 helpers cost about 5 KB more heap there and
 //   fail on Espruino), and the bundle is marked Kaluma-only in its first line (KALUMA_ONLY);
-// - with target 'espruino', a program using async syntax is refused.
-// The build prints each bundle's size and the share of it that is library code.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+// - with target 'espruino', a program using async syntax is refused;
+// - the bundle is minified (terser) and one script: Kaluma's built-in modules stay require()s.
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import typescript from '@rollup/plugin-typescript';
 import ts from 'typescript';
 import { dts } from 'rollup-plugin-dts';
-import { sizeOf } from '../scripts/size.mjs';
+import { libraryRoot, userCwd } from './root.mjs';
+import { sizeOf } from './size.mjs';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const BUILTINS = ['gpio', 'rp2', 'pwm', 'adc', 'i2c', 'spi', 'uart', 'pio', 'led', 'button', 'events', 'fs', 'flash', 'storage', 'graphics', 'startup'];
-const DEMOS = readdirSync(new URL('.', import.meta.url)).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts')).map((f) => f.slice(0, -3)).sort();
 /** The package names a board program imports the library by, and the sources they build from. */
 export const PACKAGE = { threadsafe: 'src/index.ts', 'threadsafe/kaluma': 'src/kaluma/index.ts' };
 /** Declarations every board program is checked against: Kaluma's globals and built-in modules. */
@@ -42,7 +37,7 @@ function sizeReport(onSize) {
         let total = 0;
         for (const [id, m] of Object.entries(chunk.modules)) {
           total += m.renderedLength;
-          if (relative(ROOT, id).startsWith('src')) lib += m.renderedLength;
+          if (isLibrary(id)) lib += m.renderedLength;
         }
         const s = await sizeOf(options.file);
         const share = total ? Math.round((100 * lib) / total) : 0;
@@ -63,9 +58,9 @@ function resolveRelative(source, importer) {
 }
 
 /** A path as the user would write it: relative to the working directory when inside it. */
-export const shown = (file) => (relative(process.cwd(), file).startsWith('..') ? file : relative(process.cwd(), file));
+export const shown = (file) => (relative(userCwd(), file).startsWith('..') ? file : relative(userCwd(), file));
 
-const isLibrary = (file) => !relative(join(ROOT, 'src'), file).startsWith('..');
+const isLibrary = (file) => !relative(join(libraryRoot(), 'src'), file).startsWith('..');
 
 /**
  * Scans the program's own files (the entry and the files it imports relatively; not the
@@ -110,13 +105,30 @@ export function scanProgram(entry) {
 
 const IMPORTABLE = `a board program can import only 'threadsafe', 'threadsafe/kaluma', its own files (./...) and Kaluma's built-in modules (${BUILTINS.join(', ')})`;
 
-/** The project's compiler options (tsconfig.json) for a board program. */
+/** The compiler options of a board program (the library's own, strict; `paths` to the library). */
 function compilerOptions(target) {
-  const cfg = ts.readConfigFile(join(ROOT, 'tsconfig.json'), ts.sys.readFile).config;
-  const { options } = ts.convertCompilerOptionsFromJson(cfg.compilerOptions, ROOT);
+  const root = libraryRoot();
   const paths = {};
-  for (const [name, file] of Object.entries(PACKAGE)) paths[name] = [file];
-  return { ...options, target, baseUrl: ROOT, paths, removeComments: true, noEmit: false, sourceMap: false, declaration: false };
+  for (const [name, file] of Object.entries(PACKAGE)) paths[name] = [join(root, file)];
+  return {
+    target, module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler, lib: ['lib.es2020.d.ts'], types: [],
+    strict: true, noImplicitOverride: true, noFallthroughCasesInSwitch: true, isolatedModules: true, skipLibCheck: true,
+    // unused locals and parameters are reported as warnings (UNUSED), not errors
+    noUnusedLocals: true, noUnusedParameters: true,
+    importHelpers: false, downlevelIteration: false, removeComments: true, noEmit: false, sourceMap: true, inlineSources: true, declaration: false,
+    baseUrl: root, paths,
+  };
+}
+
+/** TypeScript's codes for a declared but unused name: a warning, the build goes on. */
+export const UNUSED = new Set([6133, 6138, 6192, 6196, 6198, 6199, 6205]);
+
+/** A diagnostic as the user reads it: `file:line:col: message` (the file relative to where they are). */
+export function formatDiagnostic(d) {
+  const text = ts.flattenDiagnosticMessageText(d.messageText, '\n');
+  if (!d.file) return text;
+  const { line, character } = d.file.getLineAndCharacterOfPosition(d.start || 0);
+  return `${shown(d.file.fileName)}:${line + 1}:${character + 1}: ${text} (TS${d.code})`;
 }
 
 /**
@@ -128,6 +140,8 @@ function boardTypescript(input, target, state, asyncTarget) {
   let options;
   return {
     name: 'board-typescript',
+    // the first line of a bundle compiled to ES2018 (async): it runs on Kaluma only
+    banner: () => (state.asyncAt && state.programTarget !== ts.ScriptTarget.ES5 ? KALUMA_ONLY : ''),
     buildStart() {
       const scan = scanProgram(input);
       if (scan.badImport) this.error(`${scan.badImport.at} imports "${scan.badImport.name}": ${IMPORTABLE}`);
@@ -138,14 +152,16 @@ function boardTypescript(input, target, state, asyncTarget) {
       }
       state.programTarget = state.asyncAt && asyncTarget !== 'es5' ? ts.ScriptTarget.ES2018 : ts.ScriptTarget.ES5;
       options = compilerOptions(state.programTarget);
-      const program = ts.createProgram({ rootNames: [resolve(input), ...KALUMA_TYPES.map((f) => join(ROOT, f))], options: { ...options, noEmit: true } });
-      const diagnostics = ts.getPreEmitDiagnostics(program);
-      if (diagnostics.length) {
-        this.error('type errors:\n' + ts.formatDiagnostics(diagnostics, { getCanonicalFileName: (f) => f, getCurrentDirectory: () => process.cwd(), getNewLine: () => '\n' }));
-      }
+      const program = ts.createProgram({ rootNames: [resolve(input), ...KALUMA_TYPES.map((f) => join(libraryRoot(), f))], options: { ...options, noEmit: true } });
+      const syntax = program.getSyntacticDiagnostics();
+      if (syntax.length) this.error(`syntax error${syntax.length > 1 ? 's' : ''}:\n  ${syntax.map(formatDiagnostic).join('\n  ')}`);
+      const diagnostics = [...program.getOptionsDiagnostics(), ...program.getGlobalDiagnostics(), ...program.getSemanticDiagnostics()];
+      const errors = diagnostics.filter((d) => !UNUSED.has(d.code));
+      state.warnings = diagnostics.filter((d) => UNUSED.has(d.code)).map(formatDiagnostic);
+      if (errors.length) this.error(`type error${errors.length > 1 ? 's' : ''}:\n  ${errors.map(formatDiagnostic).join('\n  ')}`);
     },
     resolveId(source, importer) {
-      if (PACKAGE[source]) return join(ROOT, PACKAGE[source]);
+      if (PACKAGE[source]) return join(libraryRoot(), PACKAGE[source]);
       if (!importer) return null;
       if (source.startsWith('.')) return resolveRelative(source, importer);
       if (BUILTINS.includes(source)) return { id: source, external: true };
@@ -154,7 +170,9 @@ function boardTypescript(input, target, state, asyncTarget) {
     transform(code, id) {
       if (!id.endsWith('.ts') || id.endsWith('.d.ts')) return null;
       const out = ts.transpileModule(code, { fileName: id, compilerOptions: { ...options, target: isLibrary(id) ? ts.ScriptTarget.ES5 : state.programTarget } });
-      return { code: out.outputText, map: null };
+      const map = JSON.parse(out.sourceMapText);
+      map.sources = [id];
+      return { code: out.outputText.replace(/\n\/\/# sourceMappingURL=.*\s*$/, '\n'), map };
     },
   };
 }
@@ -162,23 +180,25 @@ function boardTypescript(input, target, state, asyncTarget) {
 /**
  * Rollup plugin: minifies the bundle with terser. On Kaluma parsed code stays on the heap as
  * bytecode and its load time grows with the source: measured on the firmware, minifying the core
- * cut heap after parse from 13.9 to 11.7 KB and load from 332 to 265 ms (issue 9). Names are
+ * cut heap after parse from 13.9 to 11.7 KB and load from 332 to 265 ms. Names are
  * mangled; the strings, the order of declarations (Espruino does not hoist) and the Kaluma-only
  * banner are kept.
  */
-function minify(state) {
+export function minify(state = {}) {
   return {
     name: 'board-minify',
-    async renderChunk(code) {
+    async renderChunk(code, _chunk, outputOptions) {
       const { minify: terser } = await import('terser');
+      const withMap = Boolean(outputOptions.sourcemap);
       const es5 = !(state.asyncAt && state.programTarget !== ts.ScriptTarget.ES5);
       const out = await terser(code, {
         ecma: es5 ? 5 : 2018,
         compress: { hoist_funs: false, hoist_vars: false, passes: 1 },
         mangle: true,
         format: { comments: /threadsafe board program/, ascii_only: true },
+        sourceMap: withMap ? { asObject: true } : false,
       });
-      return { code: out.code, map: null };
+      return { code: out.code, map: withMap ? out.map : null };
     },
   };
 }
@@ -193,7 +213,8 @@ function minify(state) {
 export function boardProgram(input, file, { target = 'kaluma', onSize, state = {}, asyncTarget = 'es2018' } = {}) {
   return {
     input,
-    output: { file, format: 'iife', strict: true, banner: () => (state.asyncAt && state.programTarget !== ts.ScriptTarget.ES5 ? KALUMA_ONLY : '') },
+    // the source map (file.map, no comment in the bundle) lets the checks name the program's own lines
+    output: { file, format: 'iife', strict: true, sourcemap: 'hidden' },
     plugins: [boardTypescript(input, target, state, asyncTarget), minify(state), sizeReport(onSize)],
     onwarn(warning, warn) {
       if (warning.code === 'THIS_IS_UNDEFINED') return;
@@ -202,21 +223,3 @@ export function boardProgram(input, file, { target = 'kaluma', onSize, state = {
   };
 }
 
-export default [
-  {
-    input: 'src/kaluma/index.ts',
-    output: [
-      { file: 'dist/threadsafe-kaluma.js', format: 'umd', name: 'threadsafeKaluma' },
-      // minified, for pasting onto a board beside dist/threadsafe.min.js (less heap, faster load)
-      { file: 'dist/threadsafe-kaluma.min.js', format: 'umd', name: 'threadsafeKaluma', plugins: [minify({})] },
-      { file: 'dist/threadsafe-kaluma.mjs', format: 'es' },
-    ],
-    plugins: [typescript({ tsconfig: join(ROOT, 'tsconfig.json'), removeComments: true, noEmitOnError: true })],
-  },
-  {
-    input: 'src/kaluma/index.ts',
-    output: { file: 'dist/threadsafe-kaluma.d.ts', format: 'es' },
-    plugins: [dts()],
-  },
-  ...DEMOS.map((name) => boardProgram(`board/${name}.ts`, `dist/board/${name}.js`)),
-];

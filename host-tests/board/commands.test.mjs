@@ -1,0 +1,75 @@
+// The `threadsafe` command and the layout behind it: every verb answers --help with its
+// options and exit codes; unknown verbs and options are refused naming what is known; the demo
+// list is one; imports run one way (commands -> lib -> src; nothing in src/, scripts/ or board/
+// imports a test folder, board/ holds demos that import the library by its package name).
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { DEMOS } from '../../scripts/kaluma-sim/demos.mjs';
+import { demoNames } from '../../scripts/lib/demos.mjs';
+import { ROOT, run } from './bridge.mjs';
+
+const test = suite('threadsafe command');
+const CLI = join(ROOT, 'scripts', 'cli.mjs');
+const VERBS = ['build', 'sim', 'emulate', 'flash', 'fetch-firmware'];
+
+test('every verb answers --help (exit 0) with its usage and its exit codes', async () => {
+  for (const verb of VERBS) {
+    const r = await run(CLI, [verb, '--help']);
+    assert.is(r.code, 0, `${verb}: ${r.out}`);
+    assert.ok(r.out.startsWith(`threadsafe ${verb}`), `${verb}: ${r.out.slice(0, 80)}`);
+    assert.match(r.out, /Exit codes: 0 [^\n]*/, verb);
+    assert.match(r.out, /2 bad arguments/, verb);
+  }
+  const top = await run(CLI, ['--help']);
+  assert.is(top.code, 0);
+  for (const verb of VERBS) assert.match(top.out, new RegExp(`^  ${verb} `, 'm'));
+});
+
+test('an unknown verb and an unknown option are refused with exit 2, naming what is known', async () => {
+  const verb = await run(CLI, ['compile', 'event']);
+  assert.is(verb.code, 2);
+  assert.match(verb.out, /no verb "compile" \(known: build, sim, emulate, flash, fetch-firmware\)/);
+  const opt = await run(CLI, ['sim', 'event', '--secs', '2']);
+  assert.is(opt.code, 2);
+  assert.match(opt.out, /unknown option --secs \(known: --seconds, --wire, --input, --build\)/);
+});
+
+test('the demos are one list: board/*.ts, each with its simulation setup', () => {
+  const files = readdirSync(join(ROOT, 'board')).filter((f) => f.endsWith('.ts')).map((f) => f.slice(0, -3)).sort();
+  assert.equal(demoNames(), files);
+  assert.equal(Object.keys(DEMOS).sort(), files);
+});
+
+/** Every .mjs/.js/.ts file under `dir` (no node_modules). */
+function filesUnder(dir) {
+  const out = [];
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (name === 'node_modules') continue;
+    if (statSync(path).isDirectory()) out.push(...filesUnder(path));
+    else if (/\.(mjs|js|ts)$/.test(name)) out.push(path);
+  }
+  return out;
+}
+const importsOf = (file) => [...readFileSync(file, 'utf8').matchAll(/(?:from\s+|import\s*\(\s*|new URL\(\s*)['"]([^'"]+)['"]/g)].map((m) => m[1]);
+
+test('imports run one way: src/ imports nothing outside it; src/, scripts/ and board/ import no test folder; demos import the library by name', () => {
+  const bad = [];
+  for (const top of ['src', 'scripts', 'board']) {
+    for (const file of filesUnder(join(ROOT, top))) {
+      for (const spec of importsOf(file)) {
+        if (!spec.startsWith('.')) continue;
+        const target = relative(ROOT, join(file, '..', spec));
+        if (/^(host-tests|bench)\//.test(target)) bad.push(`${relative(ROOT, file)} imports ${target}`);
+        if (top === 'src' && !target.startsWith('src/')) bad.push(`${relative(ROOT, file)} imports ${target} (outside src/)`);
+        if (top === 'board' && file.endsWith('.ts')) bad.push(`${relative(ROOT, file)} imports ${spec} (a demo imports 'threadsafe' and 'threadsafe/kaluma')`);
+      }
+    }
+  }
+  assert.equal(bad, []);
+  assert.equal(readdirSync(join(ROOT, 'board')).filter((f) => !/\.ts$|^README\.md$|^tsconfig\.json$|^espruino$/.test(f)), [], 'board/ holds demos only');
+});
+
+test.run();

@@ -1,0 +1,100 @@
+// `threadsafe build <demo | app.ts | app.js> [--target kaluma|espruino] [--out FILE] [--firmware FILE] [--bootrom FILE] [--no-heap]`
+import { relative } from 'node:path';
+import { parseArgs } from '../lib/args.mjs';
+import { buildProgram, checkProgram, heapAfterParse, resolveProgram } from '../lib/program.mjs';
+import { userCwd } from '../lib/root.mjs';
+
+export const help = `threadsafe build <demo | app.ts | app.js> [--target kaluma|espruino] [--out FILE] [--firmware FILE] [--no-heap]
+
+Builds one board program (a demo name, or a .ts program of your own that imports 'threadsafe'
+and 'threadsafe/kaluma') to a single script with the library in it, and checks it: syntax,
+types (against Kaluma's globals and modules), syntax level (ES5; ES2018 for async programs,
+Kaluma only), no TypeScript helpers, nothing used before its declaration, the interrupt rule on
+every attachInterrupt handler (named by your file:line:col), fits Kaluma's program area. Unused
+names are warnings. A .js program is checked only.
+Then prints its size and what it costs: for Kaluma the heap it takes once parsed (measured on
+the emulated firmware when its files are at hand, else estimated, and it says which); for
+Espruino the variables (blocks of 16 bytes) its source takes once loaded.
+
+  --target   kaluma (default) or espruino (refuses async syntax)
+  --out      the bundle to write (default: dist/<name>.js; demos in the repository: dist/board/)
+  --firmware a Kaluma 1.2.1 image (.uf2/.bin) to measure the heap on (or KALUMA_FIRMWARE)
+  --bootrom  the RP2040 bootrom, raw 16 KB (or RP2040_BOOTROM); without them: what fetch-firmware cached
+  --no-heap  skip the heap figure
+
+Exit codes: 0 built and checked, 1 the build or a check failed, 2 bad arguments.`;
+
+/** Espruino's cost of a program: its source, stored as the interpreter's 16-byte variable blocks (about 12 characters each). */
+const espruinoVars = (bytes) => Math.ceil(bytes / 12);
+
+export async function main(argv) {
+  let o;
+  try {
+    o = parseArgs(argv, ['target', 'out', 'firmware', 'bootrom'], ['heap']);
+  } catch (e) {
+    console.error(`build: ${e.message}\n${help.split('\n')[0]}`);
+    return 2;
+  }
+  if (o.help) {
+    console.log(help);
+    return 0;
+  }
+  const target = o.target || 'kaluma';
+  if (target !== 'kaluma' && target !== 'espruino') {
+    console.error(`build: --target must be kaluma or espruino, not "${target}"`);
+    return 2;
+  }
+  if (o._.length !== 1) {
+    console.error(`build: one program is needed\nusage: ${help.split('\n')[0]}`);
+    return 2;
+  }
+  let program;
+  try {
+    program = resolveProgram(o._[0]);
+  } catch (e) {
+    console.error(`build: ${e.message}`);
+    return 2;
+  }
+  const rel = (f) => relative(userCwd(), f) || f;
+  let built;
+  try {
+    built = await buildProgram(program, { target, out: o.out });
+  } catch (e) {
+    console.error(`build: ${rel(program.source || program.bundle)} did not build:\n  ${e.message.replace(/\n/g, '\n  ')}`);
+    return 1;
+  }
+  for (const w of built.warnings) console.error(`build: warning: ${w}`);
+  const file = rel(built.file);
+  const problems = checkProgram(built.file, { target, js: !program.source });
+  if (problems.length) {
+    console.error(`build: ${file} fails its checks:\n  ${problems.join('\n  ')}`);
+    return 1;
+  }
+  const s = built.sizes;
+  const bytes = s ? s.raw : Buffer.byteLength((await import('node:fs')).readFileSync(built.file));
+  const kind = built.asyncAt ? `Kaluma only: async functions at ${built.asyncAt} compiled as ES2018 syntax (Kaluma runs them natively; Espruino cannot)`
+    : target === 'espruino' ? 'Espruino (ES5; runs on Kaluma too)' : program.source ? 'Kaluma (ES5; also Espruino-safe)' : 'Kaluma';
+  console.log(`${file}: ${program.source ? 'one script' : 'a program'} for ${kind}`);
+  if (s) console.log(`  size: raw ${s.raw} B, minified ${s.min} B, gzip ${s.gzip} B; library code ${s.total ? Math.round((100 * s.lib) / s.total) : 0}% of the module code`);
+  else console.log(`  size: ${bytes} B`);
+  const level = built.asyncAt || (!program.source && target === 'kaluma') ? 'ES2018' : 'ES5';
+  if (target === 'espruino') {
+    console.log(`  checks: ok (syntax, ${level}, no TypeScript helpers, nothing used before its declaration)`);
+    console.log(`  Espruino: about ${espruinoVars(bytes)} variables for its source once loaded (each 16 B; an Espruino Pico build has thousands, ` +
+      'see process.memory() on the board); no async syntax; timers and setWatch callbacks run on the main loop, so the interrupt rule does not apply');
+    console.log(`  next: threadsafe emulate ${o._[0]} --target espruino --espruino PATH`);
+    return 0;
+  }
+  console.log(`  checks: ok (syntax, ${program.source ? 'types, ' : ''}${level}, no TypeScript helpers, ${level === 'ES5' ? 'nothing used before its declaration, ' : ''}interrupt rule, fits the 512 KB program area)`);
+  if (o.heap !== false) {
+    try {
+      const heap = await heapAfterParse(built.file, { firmware: o.firmware, bootrom: o.bootrom, minBytes: s ? s.min : bytes });
+      console.log(`  heap after parse: ${heap.bytes === null ? 'unknown' : (heap.measured ? '' : '≈ ') + heap.bytes + ' B'} of Kaluma's 184,312 B (${heap.how})`);
+    } catch (e) {
+      console.error(`build: the heap could not be measured on the firmware: ${e.message}`);
+      return 1;
+    }
+  }
+  console.log(`  next: threadsafe sim ${o._[0]}   |   threadsafe emulate ${o._[0]}   |   threadsafe flash ${o._[0]} --port <path>`);
+  return 0;
+}
