@@ -7,7 +7,8 @@
 //   const r = await runOnFirmware('dist/board/event.js', { ms: 3000 });
 //   r.code (0 ok, 3 crash, 4 --until not seen, 5 harness; 6 with failOnError and an uncaught error)
 //   r.lines: [{ ms, text }] (each printed line with the emulated ms it was complete at, counted
-//   from when the program's top level returned, or from the startOn line: the time base pins use)
+//   from when the program's top level returned, or from the startOn line: the time base pins use;
+//   timeBase: 'start' counts both from the program's start instead)
 //   r.result: the whole result of emulate() (errors, misreported, crashed, stats, ...)
 //
 // Where the files come from: `firmware` or KALUMA_FIRMWARE (a .uf2, .bin or .elf), else
@@ -28,8 +29,8 @@ function firmwareCandidates(firmware) {
   if (firmware) return [resolve(firmware)];
   return [join(EMU_DIR, 'kaluma-rp2-pico-1.2.1.bin'), join(cacheDir(), FILES.kaluma.firmware)];
 }
-function bootromCandidates() {
-  if (process.env.RP2040_BOOTROM) return [resolve(process.env.RP2040_BOOTROM)];
+function bootromCandidates(bootrom = process.env.RP2040_BOOTROM) {
+  if (bootrom) return [resolve(bootrom)];
   return [join(EMU_DIR, 'bootrom-b1.bin'), join(cacheDir(), FILES.bootrom)];
 }
 
@@ -37,18 +38,18 @@ function bootromCandidates() {
  * The emulator and the firmware files, or null. `firmware` (a path) or KALUMA_FIRMWARE names
  * another Kaluma image.
  */
-export function findFirmware(firmware = process.env.KALUMA_FIRMWARE) {
+export function findFirmware(firmware = process.env.KALUMA_FIRMWARE, bootromFile = process.env.RP2040_BOOTROM) {
   const bin = firmwareCandidates(firmware).find((f) => existsSync(f));
-  const bootrom = bootromCandidates().find((f) => existsSync(f));
+  const bootrom = bootromCandidates(bootromFile).find((f) => existsSync(f));
   if (!bin || !bootrom) return null;
   return { runner: RUNNER, firmware: bin, bootrom, dir: dirname(bin) };
 }
 
 /** Why findFirmware() returned null, in one line for a skip message. */
-export function whyMissing(firmware = process.env.KALUMA_FIRMWARE) {
+export function whyMissing(firmware = process.env.KALUMA_FIRMWARE, bootrom = process.env.RP2040_BOOTROM) {
   const missing = [];
   if (!firmwareCandidates(firmware).some((f) => existsSync(f))) missing.push(`the Kaluma firmware (${firmwareCandidates(firmware).join(' or ')})`);
-  if (!bootromCandidates().some((f) => existsSync(f))) missing.push(`the RP2040 bootrom (${bootromCandidates().join(' or ')})`);
+  if (!bootromCandidates(bootrom).some((f) => existsSync(f))) missing.push(`the RP2040 bootrom (${bootromCandidates(bootrom).join(' or ')})`);
   return `the emulated Kaluma firmware is not here (${missing.join(' and ')} absent: they come with ../shared beside the project, as in CI, or from \`threadsafe fetch-firmware\`)`;
 }
 
@@ -74,12 +75,15 @@ function release() {
  * ms to run, default 2000), until (stop once printed), startOn, wire ('16:17'), pins (array of
  * { atMs, pin, level }), tracePins (pins whose changes come back in `pinLog`), upload
  * ('flash' default, 'ymodem' (= 'serial'), 'boot'), wallTimeoutS, firmware, echo (print the
- * output live), failOnError (exit 6 when the program threw uncaught). Resolves { code, stdout, stderr, lines, stats, crash }; never rejects for a
+ * output live), failOnError (exit 6 when the program threw uncaught), bootrom (a path; else
+ * RP2040_BOOTROM or the places above), timeBase ('ready' default: ms and pins count from when the
+ * top level returned, or from the startOn line; 'start': from the program's start, `.load`, as
+ * emulate() counts, so a 1000 ms timer prints at about 1000 ms). Resolves { code, stdout, stderr, lines, stats, crash }; never rejects for a
  * program's failure (the caller asserts), rejects when the firmware is absent.
  */
 export async function runOnFirmware(program, o = {}) {
-  const fw = findFirmware(o.firmware);
-  if (!fw) throw new Error(whyMissing(o.firmware));
+  const fw = findFirmware(o.firmware, o.bootrom);
+  if (!fw) throw new Error(whyMissing(o.firmware, o.bootrom));
   const tmp = mkdtempSync(join(tmpdir(), 'threadsafe-fw-'));
   let file = typeof program === 'string' ? resolve(program) : null;
   if (file === null) {
@@ -87,7 +91,7 @@ export async function runOnFirmware(program, o = {}) {
     writeFileSync(file, program.code);
   }
   const json = join(tmp, 'result.json');
-  const args = [fw.runner, file, '--ms', String(o.ms ?? 2000), '--timestamps', '--upload', o.upload || 'flash', '--firmware', fw.firmware, '--bootrom', fw.bootrom, '--stats', '--time-base', 'ready', '--json', json];
+  const args = [fw.runner, file, '--ms', String(o.ms ?? 2000), '--timestamps', '--upload', o.upload || 'flash', '--firmware', fw.firmware, '--bootrom', fw.bootrom, '--stats', '--time-base', o.timeBase === 'start' ? 'start' : 'ready', '--json', json];
   if (o.failOnError) args.push('--fail-on-error');
   if (o.until) args.push('--until', o.until);
   if (o.startOn) args.push('--start-on', o.startOn);

@@ -125,16 +125,21 @@ export class KalumaBoard extends Board {
     const t0 = this.clock.nanos;
     const from = this.output.length;
     this.serialWrite('\r.flash -w\r');
+    // a byte of the protocol, not the final letter of an ANSI sequence (the prompt's ESC[900C)
+    const inEscape = (i) => /\x1b\[[0-9;?]*$/.test(this.output.slice(Math.max(0, i - 8), i));
     const waitByte = async (bytes, since, what) => {
       let at = -1;
       const ok = await this.runUntil(() => {
-        for (let i = since; i < this.output.length; i++) if (bytes.includes(this.output.charCodeAt(i))) return ((at = i), true);
+        for (let i = since; i < this.output.length; i++) if (bytes.includes(this.output.charCodeAt(i)) && !inEscape(i)) return ((at = i), true);
         return false;
       }, { maxMs: 5000 });
       if (!ok) throw new Error(this.crashed ? `the firmware crashed during the upload: ${this.crashed.reason}` : `YMODEM: no ${what} from the board within 5000 emulated ms`);
       return at;
     };
-    let mark = await waitByte([0x43], from, "'C' (ready to receive)");
+    // the 'C' (ready to receive) comes after the REPL echoed the command
+    await this.runUntil(() => this.output.indexOf('.flash -w', from) >= 0 && this.output.indexOf('\n', this.output.indexOf('.flash -w', from)) >= 0, { maxMs: 2000 });
+    const echoed = this.output.indexOf('.flash -w', from);
+    let mark = await waitByte([0x43], echoed >= 0 ? this.output.indexOf('\n', echoed) : from, "'C' (ready to receive)");
     const packets = ymodemPackets(code);
     packets.push(Buffer.from([0x04])); // EOT
     packets.push(ymodemPacket(0, Buffer.alloc(1024, 0))); // the null header that ends the session

@@ -135,6 +135,9 @@ export async function runKaluma(opts) {
   }
   const base = stampNs();
   const lines = board.lines().map((l) => ({ ms: (l.ns - base) / 1e6, text: l.text, red: l.red }));
+  // a line the run stopped in the middle of counts for the errors above but is not a printed
+  // line: it is `tail` (a test parsing "key value" lines would read it with its end missing)
+  const complete = board.lines({ partial: false }).length;
   const topLevelEndMs = o.upload === 'boot' ? -Infinity : (board.readyNs - base) / 1e6;
   const { errors, misreported, notes } = accountErrors(lines, { tracker, topLevelEndMs });
   // heap: true -> process.memoryUsage() typed at the REPL once the run is over (after the lines
@@ -154,8 +157,9 @@ export async function runKaluma(opts) {
   stats.totalWallMs = Date.now() - w0;
   stats.flashOps = board.flashOps;
   return {
-    lines: lines.map(({ ms, text }) => ({ ms, text })),
-    output: lines.map((l) => l.text).join('\n') + (lines.length ? '\n' : ''),
+    lines: lines.slice(0, complete).map(({ ms, text }) => ({ ms, text })),
+    tail: lines.slice(complete).map((l) => l.text).join('') || undefined,
+    output: lines.slice(0, complete).map((l) => l.text).join('\n') + (complete ? '\n' : ''),
     errors,
     misreported,
     crashed,

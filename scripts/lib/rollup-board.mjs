@@ -23,8 +23,8 @@ export const BUILTINS = ['gpio', 'led', 'button', 'pwm', 'adc', 'i2c', 'spi', 'u
 export const PACKAGE = { threadsafe: 'src/index.ts', 'threadsafe/kaluma': 'src/kaluma/index.ts', 'threadsafe/espruino': 'src/espruino/index.ts' };
 /** Declarations every board program is checked against: Kaluma's globals and built-in modules. */
 export const KALUMA_TYPES = ['src/kaluma/kaluma.d.ts', 'src/kaluma/modules.d.ts'];
-/** Declarations for a program built with target 'espruino': the library's (over Kaluma's) and Espruino's globals of its demos. */
-export const ESPRUINO_TYPES = [...KALUMA_TYPES, 'src/espruino/espruino.d.ts', 'board/espruino/espruino.d.ts'];
+/** The same for --target espruino: Espruino's globals (E, setWatch with options, D0..D29, ...). */
+export const ESPRUINO_TYPES = ['src/espruino/espruino.d.ts', 'src/espruino/types/espruino.d.ts'];
 /** First line of a bundle whose program is compiled to ES2018 (async): it runs on Kaluma only. */
 export const KALUMA_ONLY = '/* threadsafe board program: Kaluma only (async functions compiled as ES2018 syntax) */';
 
