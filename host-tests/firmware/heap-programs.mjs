@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildProgram } from '../../scripts/program.mjs';
+import { buildProgram } from '../../scripts/lib/program.mjs';
 import { loadCost } from '../../scripts/firmware-heap.mjs';
 
 const DIR = fileURLToPath(new URL('./heap-programs/', import.meta.url));
