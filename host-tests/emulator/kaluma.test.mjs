@@ -27,8 +27,9 @@ if (why) {
     const step = () => (ctl.setPin(17, (v ^= 1)), ctl.at((t += 0.125), step));
     ctl.at(t, step);
   };
+  const live = [];
   const runs = {
-    timer: emulate({ ...base, code: timer, ms: 1300, heap: true }),
+    timer: emulate({ ...base, code: timer, ms: 1300, heap: true, onLine: (l) => live.push(l) }),
     boot: emulate({ ...base, code: timer, upload: 'boot', ms: 1300, until: 'timer' }),
     crash: emulate({ ...base, code: breaksRule, ms: 3000, script: edges }),
     serial: emulate({ ...base, code: timer, upload: 'serial', ms: 1300, until: 'timer' }),
@@ -39,6 +40,7 @@ if (why) {
     const r = await runs.timer;
     assert.is(r.exitCode, 0, JSON.stringify(r));
     assert.equal(r.lines.map((l) => l.text), ['start', 'timer']);
+    assert.equal(live, r.lines, 'onLine saw each line as it came, with the same stamps');
     const t = r.lines[1].ms;
     assert.ok(t >= 1000 && t < 1100, `timer stamped ${t} ms`);
     assert.ok(r.lines[0].ms >= 0 && r.lines[0].ms < 100, `first line stamped ${r.lines[0].ms} ms`);

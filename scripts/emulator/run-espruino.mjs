@@ -58,7 +58,10 @@ export async function runEspruino(opts) {
   let harness = null;
   let baseNs = 0;
   let seen = 0;
+  let seenLen = -1;
   const drain = () => {
+    if (board.output.length === seenLen) return found; // nothing new (checked once per 2 ms slice)
+    seenLen = board.output.length;
     const lines = board.lines({ partial: false });
     for (; seen < lines.length; seen++) {
       const l = lines[seen];
