@@ -105,8 +105,13 @@ export async function runEspruino(opts) {
     if (!board.crashed) harness = e.message;
   }
   const stamp0 = o.timeBase === 'ready' ? baseNs : board.startNs;
-  const lines = board.lines().map((l) => ({ ms: (l.ns - stamp0) / 1e6, text: l.text }));
+  // complete lines only (a line cut by the end of the run goes to notes), all after a crash
+  const all = board.lines();
+  const done = board.lines({ partial: false });
+  const cut = all.length > done.length ? all[all.length - 1] : null;
+  const lines = (board.crashed ? all : done).map((l) => ({ ms: (l.ns - stamp0) / 1e6, text: l.text }));
   const { errors, notes } = accountEspruinoErrors(lines, (board.readyNs - stamp0) / 1e6);
+  if (cut && !board.crashed) notes.push(`the run ended while the board was printing a line, left out of lines: ${JSON.stringify(cut.text)}`);
   const crashed = board.crashed ? { ...board.crashed, ms: (board.crashed.ns - stamp0) / 1e6 } : null;
   stats.totalWallMs = Date.now() - w0;
   stats.flashOps = board.flashOps;

@@ -133,9 +133,15 @@ export async function runKaluma(opts) {
     if (!board.crashed) harness = e.message;
   }
   const base = stampNs();
-  const lines = board.lines().map((l) => ({ ms: (l.ns - base) / 1e6, text: l.text, red: l.red }));
+  // complete lines only: a line still arriving when the run ended is cut, and is not the
+  // program's (it goes to notes); after a crash the cut line is the last word, so it is kept
+  const all = board.lines();
+  const done = board.lines({ partial: false });
+  const cut = all.length > done.length ? all[all.length - 1] : null;
+  const lines = (board.crashed ? all : done).map((l) => ({ ms: (l.ns - base) / 1e6, text: l.text, red: l.red }));
   const topLevelEndMs = o.upload === 'boot' ? -Infinity : (board.readyNs - base) / 1e6;
   const { errors, misreported, notes } = accountErrors(lines, { tracker, topLevelEndMs });
+  if (cut && !board.crashed) notes.push(`the run ended while the board was printing a line, left out of lines: ${JSON.stringify(cut.text)}`);
   // heap: true -> process.memoryUsage() typed at the REPL once the run is over (after the lines
   // above were taken, so it is not among them)
   let heap;
