@@ -32,40 +32,64 @@ export interface FlagInUse extends Error {}
 /** V8's `Error.captureStackTrace` (Node); absent on Kaluma and Espruino. */
 const captureStackTrace: ((target: object, constructorOpt?: Function) => void) | undefined = (Error as any).captureStackTrace;
 
-/**
- * The prototype every class below inherits: `Error.prototype` and a toString giving
- * "QueueFull: message" (Espruino prints an object not made by `Error` as [object Object]
- * unless it has its own toString). One for all classes: a property costs heap on Kaluma.
- */
-const base = Object.create(Error.prototype);
-base.toString = function (this: Error): string {
+/** The toString of every class below: "QueueFull: message" (Espruino prints an object not made by `Error` as [object Object] unless it has its own toString). */
+function errorToString(this: Error): string {
   return this.name + ': ' + this.message;
-};
-
-function defineError<E extends Error>(name: string): ErrorClass<E> {
-  // A named function per class so that `instanceof` tells them apart.
-  function ThreadSafeError(this: any, message?: string): any {
-    if (!(this instanceof ThreadSafeError)) return new (ThreadSafeError as any)(message);
-    const self: any = this; // after the instanceof check the checker narrows `this` to {}
-    self.message = message === undefined ? name : String(message);
-    // Only on the error path. V8 (Node): a lazily formatted trace headed "QueueFull: ...",
-    // without this constructor's frame. Elsewhere borrow one (an array of strings on Kaluma).
-    if (typeof captureStackTrace === 'function') {
-      captureStackTrace(self, ThreadSafeError);
-    } else {
-      const probe = new Error(self.message);
-      if (probe.stack !== undefined) self.stack = probe.stack;
-    }
-  }
-  ThreadSafeError.prototype = Object.create(base);
-  ThreadSafeError.prototype.constructor = ThreadSafeError;
-  ThreadSafeError.prototype.name = name;
-  return ThreadSafeError as any;
 }
 
-export const QueueFull: ErrorClass<QueueFull> = defineError<QueueFull>('QueueFull');
-export const QueueEmpty: ErrorClass<QueueEmpty> = defineError<QueueEmpty>('QueueEmpty');
-export const QueueClosed: ErrorClass<QueueClosed> = defineError<QueueClosed>('QueueClosed');
-export const AbortError: ErrorClass<AbortError> = defineError<AbortError>('AbortError');
-export const TimeoutError: ErrorClass<TimeoutError> = defineError<TimeoutError>('TimeoutError');
-export const FlagInUse: ErrorClass<FlagInUse> = defineError<FlagInUse>('FlagInUse');
+/**
+ * The body of every constructor below: called without `new`, it constructs; on the first
+ * construction of a class it builds its prototype (chained to `Error.prototype` through
+ * `__proto__`, which Kaluma's JerryScript, Espruino and V8 all take, with `name` and the
+ * toString); then the message and a stack. Building the prototype here rather than at the top
+ * level keeps the module free of side effects, so a bundler drops every class a program does
+ * not use (rollup keeps a top-level write to a prototype), and the prototypes cost heap only
+ * once something is thrown. Until then a class's prototype is a plain object.
+ */
+function make(self: any, C: any, message: string | undefined, name: string): any {
+  if (!(self instanceof C)) return new C(message);
+  const proto = C.prototype;
+  if (proto.name !== name) {
+    proto.__proto__ = Error.prototype;
+    proto.name = name;
+    proto.toString = errorToString;
+  }
+  self.message = message === undefined ? name : String(message);
+  // V8 (Node): a lazily formatted trace headed "QueueFull: ...", without the constructor's frame.
+  // Elsewhere borrow one (an array of strings on Kaluma).
+  if (typeof captureStackTrace === 'function') {
+    captureStackTrace(self, C);
+  } else {
+    const probe = new Error(self.message);
+    if (probe.stack !== undefined) self.stack = probe.stack;
+  }
+  return self;
+}
+
+// One function per class (a named function, so that `instanceof` tells them apart), and no
+// shared factory: rollup keeps every call of a factory once one of its results is used.
+function QueueFullError(this: any, message?: string): any {
+  return make(this, QueueFullError, message, 'QueueFull');
+}
+function QueueEmptyError(this: any, message?: string): any {
+  return make(this, QueueEmptyError, message, 'QueueEmpty');
+}
+function QueueClosedError(this: any, message?: string): any {
+  return make(this, QueueClosedError, message, 'QueueClosed');
+}
+function AbortErrorClass(this: any, message?: string): any {
+  return make(this, AbortErrorClass, message, 'AbortError');
+}
+function TimeoutErrorClass(this: any, message?: string): any {
+  return make(this, TimeoutErrorClass, message, 'TimeoutError');
+}
+function FlagInUseError(this: any, message?: string): any {
+  return make(this, FlagInUseError, message, 'FlagInUse');
+}
+
+export const QueueFull: ErrorClass<QueueFull> = QueueFullError as any;
+export const QueueEmpty: ErrorClass<QueueEmpty> = QueueEmptyError as any;
+export const QueueClosed: ErrorClass<QueueClosed> = QueueClosedError as any;
+export const AbortError: ErrorClass<AbortError> = AbortErrorClass as any;
+export const TimeoutError: ErrorClass<TimeoutError> = TimeoutErrorClass as any;
+export const FlagInUse: ErrorClass<FlagInUse> = FlagInUseError as any;

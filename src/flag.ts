@@ -9,9 +9,14 @@ import { abortedAlready, addWaiter, checkOptions, release, RESOLVED, WaitList, W
  * A flag that one task awaits and any other context sets, as MicroPython's
  * `asyncio.ThreadSafeFlag`: `wait()` resolves once the flag is set and clears it again.
  *
- * - Setting it twice before the wait, or twice while a task waits before that task has
- *   resumed, wakes the waiter once (the flag is a bit, not a counter: as in MicroPython, the
- *   woken task clears it when it runs; count events with a ThreadSafeQueue).
+ * - Setting it twice before the wait wakes the waiter once (the flag is a bit, not a counter:
+ *   count events with a ThreadSafeQueue).
+ * - A `set()` while a task waits wakes it and is consumed by that wake-up. A further `set()`
+ *   before the woken task has resumed is kept: the task's next `wait()` returns at once.
+ *   (MicroPython merges it into the wake-up, since there the woken task clears the flag when
+ *   it runs; telling when the task resumes costs a second promise reaction per wake-up, about
+ *   1 ms on Kaluma, so this flag keeps the set instead: never a lost set, at worst one extra
+ *   wake-up.)
  * - One waiter at a time: a second concurrent `wait()` rejects with `FlagInUse` rather than
  *   silently stealing the wake-up. Use ThreadSafeEvent when several tasks wait.
  * - `set()` and `clear()` are safe from Node callbacks and from Kaluma main-loop callbacks
@@ -35,32 +40,32 @@ export class ThreadSafeFlag {
    * throws that error and leaves nothing registered (unless the hook settled it: that stands).
    */
   declare onwait: (() => void) | null;
-  /** Ends `_waking`: made once per flag, the first reaction of every wait that had to wait. */
-  private declare _resumed: () => void;
-  /** At most one waiter. */
+  /** A waiter with options (signal, timeout): a list of at most one. */
   private declare _waiters: WaitList;
-  /** Tasks woken by a `set()` that have not resumed yet: while any, a `set()` with no waiter merges into their wake-up. */
-  private declare _waking: number;
   /** The recorded signal: true between a `set()` nobody was waiting for and the next wait. */
   private declare _state: boolean;
+  /** The executor of a plain wait's promise: one closure per flag (it stores resolve in `_r`), none per call. */
+  private declare _exec: (resolve: (value: void) => void) => void;
+  /** The resolve of a plain waiter (no options), or null: no waiter record on the common path. */
+  private declare _r: ((value: void) => void) | null;
 
   /** A clear flag; throws a TypeError when called without `new` or with an argument. */
   constructor() {
     construct(this, ThreadSafeFlag, arguments.length, 0, 'ThreadSafeFlag');
-    const self = this;
     this.onwait = null;
-    this._resumed = function () {
-      self._waking--;
-    };
     this._waiters = new WaitList();
-    this._waking = 0;
     this._state = false;
+    const self = this;
+    this._exec = function (resolve) {
+      self._r = resolve;
+    };
+    this._r = null;
   }
 
   /**
    * Resolves once the flag is set, clearing it; at once if it is already set. Rejects with
    * `FlagInUse` if another task is already waiting, `AbortError`/`TimeoutError` per `options`.
-   * Allocates two promises when it has to wait (its own and the one that ends the wake-up).
+   * Allocates a promise when it has to wait (and, with options, a waiter record).
    */
   wait(options?: WaitOptions): Promise<void> {
     if (options !== undefined) {
@@ -68,35 +73,50 @@ export class ThreadSafeFlag {
       const aborted = abortedAlready(options);
       if (aborted !== null) return aborted;
     }
-    if (this._waiters.head !== null) {
+    if (this._r !== null || this._waiters.head !== null) {
       return Promise.reject(new FlagInUse('ThreadSafeFlag.wait: another task is already waiting (use ThreadSafeEvent for several)'));
     }
     if (this._state) {
       this._state = false;
       return RESOLVED;
     }
-    const promise = addWaiter(this._waiters, undefined, options, this.onwait);
-    // Registered before the caller's own reaction, so it runs just before the woken task resumes.
-    promise.then(this._resumed, ignore); // only a set() wake-up counted in _waking
+    if (options !== undefined && (options.signal !== undefined || options.timeout !== undefined)) {
+      return addWaiter(this._waiters, undefined, options, this.onwait);
+    }
+    const promise = new Promise<void>(this._exec); // sets _r
+    const resolve = this._r;
+    const hook = this.onwait;
+    if (hook !== null) {
+      try {
+        hook();
+      } catch (e) {
+        if (this._r === resolve) {
+          this._r = null; // still waiting: undo the wait (an orphan would take the next set)
+          throw e;
+        }
+      }
+    }
     return promise;
   }
 
   /** Sets the flag: wakes the waiter (in the next microtask) or, with none, keeps the flag set; never allocates. */
   set(): void {
+    // The path from an interrupt to a task, inlined: on Kaluma each call costs ~50 µs and each
+    // property operation ~20 µs.
+    const r = this._r;
+    if (r !== null) {
+      this._r = null; // the waiter consumes the set (the flag stays clear)
+      r(void 0);
+      return;
+    }
     const list = this._waiters;
     const w = list.head;
     if (w !== null) {
-      this._waking++;
-      // The flag's only waiter consumes the set (the flag stays clear). resolveWaiter() inlined:
-      // this is the path from an interrupt to a task, and on Kaluma each call costs ~50 µs and
-      // each property operation ~20 µs (a settled waiter is marked by list === null alone).
       list.head = list.tail = null;
-      w.list = null;
-      if (w.handleEvent !== void 0) release(w);
+      w.list = null; // settled (resolveWaiter() inlined)
+      release(w);
       (w.resolve as (v: unknown) => void)(void 0);
-    } else if (this._waking === 0) {
-      this._state = true; // record only
-    } // else: the woken task has not resumed yet, and this set merges into its wake-up
+    } else this._state = true; // record only
   }
 
   /** Clears a set flag so that the next `wait()` waits; does not affect a task already woken. */
@@ -106,7 +126,7 @@ export class ThreadSafeFlag {
 
   /** True while a task waits (and has not been woken yet). */
   hasWaiters(): boolean {
-    return this._waiters.head !== null;
+    return this._r !== null || this._waiters.head !== null;
   }
 
   /** True if the flag is set and nobody has consumed it yet. */
@@ -114,6 +134,3 @@ export class ThreadSafeFlag {
     return this._state;
   }
 }
-
-/** The rejection reaction of the resume marker: a wait that was cancelled was never woken. */
-function ignore(): void {}

@@ -6,6 +6,8 @@ export { ThreadSafeFlag } from './flag';
 export { ThreadSafeEvent } from './event';
 export { ThreadSafeMessage } from './message';
 export { ThreadSafeQueue } from './queue';
+export { select } from './select';
+export type { Selectable, Selected } from './select';
 export type { QueueBuffer } from './queue';
 export { AbortController, AbortSignal } from './abort';
 export type { AbortEvent } from './abort';

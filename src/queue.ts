@@ -7,6 +7,7 @@ import {
   abortedAlready, addWaiter, checkOptions, describe, rejectWaiter, release, RESOLVED, resolveWaiter, WaitList, WaitOptions,
 } from './waiters';
 import type { Waiter } from './waiters';
+import { held, later } from './turn';
 
 /** A buffer the caller allocates once: an Array, or a TypedArray for numbers (or bigints). */
 export interface QueueBuffer<T> {
@@ -26,6 +27,23 @@ const CLOSED = 1;
 const TYPED = 2;
 const GETTERS = 4;
 const PUTTERS = 8;
+/** From this many items a TypedArray-to-TypedArray batch is copied natively (measured on Kaluma: below it, the loop is cheaper than a view). */
+const BLOCK = 8;
+
+/**
+ * The key of the async-iterator method: `Symbol.asyncIterator` where it exists; elsewhere
+ * (Espruino has no Symbol) a plain name nothing looks up, so the bundle loads without Symbol.
+ * A method of the class rather than a top-level assignment: a program that does not use the
+ * queue drops the whole class (a bundler keeps a top-level assignment to a prototype).
+ */
+const ASYNC_ITERATOR: any = typeof Symbol === 'function' && Symbol.asyncIterator !== void 0 ? Symbol.asyncIterator : '@@asyncIterator';
+
+/** The consumers' wait list, with the slot of the oldest plain waiter (see `_getters`). */
+interface Getters extends WaitList {
+  r: ((value: any) => void) | null;
+  j: ((reason: any) => void) | null;
+  m: number;
+}
 
 /**
  * A queue of fixed capacity on a buffer the caller pre-allocates, as micropython-async's
@@ -75,8 +93,14 @@ export class ThreadSafeQueue<T> implements AsyncIterator<T> {
    * `close()` throws it after closing.
    */
   declare onwait: (() => void) | null;
-  /** Waiting consumers (get, next, ready), oldest first; only while the ring is empty. */
-  private declare _getters: WaitList;
+  /**
+   * Waiting consumers (get, next, ready), oldest first; only while the ring is empty. The oldest
+   * plain one (no options) is held in the slot `r`/`j`/`m` (resolve, reject, mode) without a
+   * waiter record, when it came with nobody else waiting; the others are linked from `head`.
+   */
+  private declare _getters: Getters;
+  /** The executor of a slot waiter's promise: one closure per queue (it stores resolve and reject in the slot), none per call. */
+  private declare _exec: (resolve: (value: any) => void, reject: (reason: any) => void) => void;
   /** Waiting put()s with their items, oldest first; only while the ring is full. */
   private declare _putters: WaitList;
   private declare _buf: QueueBuffer<T>;
@@ -102,13 +126,27 @@ export class ThreadSafeQueue<T> implements AsyncIterator<T> {
       throw new RangeErr('ThreadSafeQueue: buf must have at least 2 slots (N slots hold N-1 items), got ' + buf.length);
     }
     this.onwait = null;
-    this._getters = new WaitList();
+    const g: Getters = { j: null, m: AS_ITEM, tail: null, head: null, r: null }; // hottest last (JerryScript searches from the newest)
+    this._getters = g;
+    this._exec = function (resolve, reject) {
+      g.r = resolve;
+      g.j = reject;
+    };
     this._putters = new WaitList();
     this._buf = buf;
     this._n = buf.length;
     this._x = typed ? TYPED : 0;
     this._ri = 0;
     this._wi = 0;
+  }
+
+  /**
+   * `for await (const x of q)`: the queue is its own async iterator (see `next()`). The first
+   * method on purpose: rollup cannot tell which key a computed one writes, and keeps the class of
+   * a program that never uses it when that write comes after other methods.
+   */
+  [ASYNC_ITERATOR](): ThreadSafeQueue<T> {
+    return this;
   }
 
   /**
@@ -122,8 +160,22 @@ export class ThreadSafeQueue<T> implements AsyncIterator<T> {
       const aborted = abortedAlready(options);
       if (aborted !== null) return aborted;
     }
-    if (this._ri !== this._wi) return Promise.resolve(this.getSync());
-    if ((this._x & CLOSED) !== 0) return Promise.reject(new QueueClosed('ThreadSafeQueue.get: the queue is closed and empty'));
+    if (this._ri !== this._wi) {
+      // held too long by at-once answers (turn.ts): take the item now, answer at the next loop turn
+      if (options === undefined && held()) return later(this.getSync());
+      return Promise.resolve(this.getSync());
+    }
+    const x = this._x;
+    if ((x & CLOSED) !== 0) return Promise.reject(new QueueClosed('ThreadSafeQueue.get: the queue is closed and empty'));
+    const g = this._getters;
+    if (options === undefined && g.r === null && g.head === null) {
+      // the slot, inline (_wait() without its call): the path of every hand-over
+      this._x = x | GETTERS;
+      const promise = new Promise<T>(this._exec); // sets g.r and g.j
+      g.m = AS_ITEM;
+      if (this.onwait !== null) this._hook();
+      return promise;
+    }
     return this._wait(AS_ITEM, options);
   }
 
@@ -133,8 +185,21 @@ export class ThreadSafeQueue<T> implements AsyncIterator<T> {
    * call it by hand where there is no `Symbol.asyncIterator`. Allocates a promise and a result.
    */
   next(): Promise<IteratorResult<T>> {
-    if (this._ri !== this._wi) return Promise.resolve({ value: this.getSync(), done: false });
-    if ((this._x & CLOSED) !== 0) return Promise.resolve({ value: undefined as any, done: true });
+    if (this._ri !== this._wi) {
+      if (held()) return later({ value: this.getSync(), done: false });
+      return Promise.resolve({ value: this.getSync(), done: false });
+    }
+    const x = this._x;
+    if ((x & CLOSED) !== 0) return Promise.resolve({ value: undefined as any, done: true });
+    const g = this._getters;
+    if (g.r === null && g.head === null) {
+      // the slot, inline (as in get())
+      this._x = x | GETTERS;
+      const promise = new Promise<IteratorResult<T>>(this._exec);
+      g.m = AS_RESULT;
+      if (this.onwait !== null) this._hook();
+      return promise;
+    }
     return this._wait(AS_RESULT, undefined);
   }
 
@@ -200,11 +265,20 @@ export class ThreadSafeQueue<T> implements AsyncIterator<T> {
       if ((x & TYPED) !== 0) this._check(item, 'ThreadSafeQueue.putSync');
       // Consumers wait only while the ring is empty, so only then is there one to hand the item to.
       if ((x & GETTERS) !== 0 && wi === this._ri) {
-        if (this._getters.head !== null) {
+        const g = this._getters;
+        const r = g.r;
+        if (r !== null) {
+          // The one plain consumer waiting (the common case), settled inline: no call, no record.
+          g.r = null;
+          const m = g.m;
+          if (m === AS_ITEM) return r(item);
+          if (m === AS_RESULT) return r({ value: item, done: false });
+          r(void 0); // ready(): woken, takes nothing; the item goes to the ring below
+          this._x = x & ~GETTERS;
+        } else if (g.head !== null) {
           this._handOver(item);
           return;
-        }
-        this._x = x & ~GETTERS;
+        } else this._x = x & ~GETTERS;
       }
     }
     const ri = this._ri;
@@ -268,6 +342,21 @@ export class ThreadSafeQueue<T> implements AsyncIterator<T> {
     if (k < 0) k += n;
     if (k > m) k = m;
     let i = 0;
+    if ((x & TYPED) !== 0 && k >= BLOCK && !Array.isArray(into)) {
+      // TypedArray to TypedArray: the engine copies natively, in one or two runs (set + subarray:
+      // a view per run is the one allocation), where the loop costs ~40 µs an item on Kaluma. A
+      // copy it refuses (a bigint array into a number one) throws before writing: the loop
+      // below then stops at the first item and rethrows.
+      const run = n - ri < k ? n - ri : k;
+      try {
+        (into as any).set((buf as any).subarray(ri, ri + run), 0);
+        if (run < k) (into as any).set((buf as any).subarray(0, k - run), run);
+        i = k;
+        ri = run < k ? k - run : ri + run === n ? 0 : ri + run;
+      } catch (e) {
+        // the loop below says why
+      }
+    }
     try {
       if ((x & TYPED) === 0) {
         for (; i < k; i++) {
@@ -317,11 +406,12 @@ export class ThreadSafeQueue<T> implements AsyncIterator<T> {
         // Consumers wait only while the ring is empty: hand items over, one per waiting
         // get()/next(), as long as the ring stays empty (ready() waiters wake and the item goes
         // to the ring, which ends this loop).
-        while (i < end && this._wi === this._ri && this._getters.head !== null) {
+        const g = this._getters;
+        while (i < end && this._wi === this._ri && (g.r !== null || g.head !== null)) {
           if ((x & TYPED) !== 0 && !this._fits(items[i], this._wi)) return i - (start === void 0 ? 0 : start);
           this._handOver(items[i++]);
         }
-        if (this._getters.head === null) this._x &= ~GETTERS;
+        if (g.r === null && g.head === null) this._x &= ~GETTERS;
       }
     }
     const buf = this._buf;
@@ -330,21 +420,29 @@ export class ThreadSafeQueue<T> implements AsyncIterator<T> {
     // How many fit, worked out once: the loop then costs a copy and an index step per item.
     let room = this._ri - wi - 1;
     if (room < 0) room += n;
-    let last = end - i < room ? end : i + room;
-    if ((x & TYPED) !== 0) {
-      // Stop before the first item the buffer cannot hold faithfully (tested in its own free slot).
-      let w = wi;
-      for (let k = i; k < last; k++) {
-        if (!this._fits(items[k], w)) {
-          last = k;
-          break;
-        }
-        if (++w === n) w = 0;
+    const last = end - i < room ? end : i + room;
+    if ((x & TYPED) === 0) {
+      while (i < last) {
+        buf[wi] = items[i++];
+        if (++wi === n) wi = 0;
       }
-    }
-    while (i < last) {
-      buf[wi] = items[i++];
-      if (++wi === n) wi = 0;
+    } else {
+      // Checked as written, inline (no call per item): each item goes into its own free slot,
+      // not yet published, and is read back; the first the buffer cannot hold faithfully stays
+      // out with all after it (putSync() of it says why). A bigint into a number array throws.
+      const kind = typeof (buf as any)[wi];
+      try {
+        for (; i < last; i++) {
+          const v: any = items[i];
+          if (typeof v !== kind) break;
+          buf[wi] = v;
+          const got: any = buf[wi];
+          if (got !== v || (v === 0 && 1 / got !== 1 / v)) break; // -0 kept only where it stays -0
+          if (++wi === n) wi = 0;
+        }
+      } catch (e) {
+        // stops at this item
+      }
     }
     this._wi = wi; // publish: the items are visible to the consumer from here on
     return i - (start === void 0 ? 0 : start);
@@ -364,6 +462,7 @@ export class ThreadSafeQueue<T> implements AsyncIterator<T> {
       rejectWaiter(w, new QueueClosed('ThreadSafeQueue.put: the queue was closed before the item could be put'));
       w = this._putters.head;
     }
+    this._unslot();
     w = this._getters.head;
     while (w !== null) {
       if (w.value === AS_ITEM) rejectWaiter(w, new QueueClosed('ThreadSafeQueue.get: the queue was closed'));
@@ -382,7 +481,8 @@ export class ThreadSafeQueue<T> implements AsyncIterator<T> {
 
   /** True while the consumer waits for an item (`get()`/`next()`/`ready()` on an empty queue). */
   hasWaiters(): boolean {
-    return this._getters.head !== null;
+    const g = this._getters;
+    return g.r !== null || g.head !== null;
   }
 
   /** True when no item is queued. */
@@ -409,7 +509,44 @@ export class ThreadSafeQueue<T> implements AsyncIterator<T> {
   /** Adds a consumer waiter (the ring is empty and the queue open), then tells `onwait`. */
   private _wait(mode: number, options: WaitOptions | undefined): Promise<any> {
     this._x |= GETTERS; // before the onwait hook, which may put an item (a stale bit is cleared lazily)
-    return addWaiter(this._getters, mode, options, this.onwait);
+    const g = this._getters;
+    if (g.r !== null || g.head !== null || (options !== undefined && (options.signal !== undefined || options.timeout !== undefined))) {
+      this._unslot(); // the slot holds a waiter only while the list is empty
+      return addWaiter(g, mode, options, this.onwait);
+    }
+    // The slot: no waiter record (a waiter with options, or a second one, is linked instead).
+    const promise = new Promise<any>(this._exec); // sets g.r and g.j
+    g.m = mode;
+    if (this.onwait !== null) this._hook();
+    return promise;
+  }
+
+  /**
+   * Moves the slot's waiter, if any, into the list as an ordinary waiter record (it is the
+   * oldest, so at the head): before a second consumer waits, and in close(), so that the slot
+   * holds a waiter only while the list is empty and the rare paths see the list alone.
+   */
+  private _unslot(): void {
+    const g = this._getters;
+    const r = g.r;
+    if (r === null) return;
+    const w: Waiter = { list: g, prev: null, next: null, value: g.m, resolve: r, reject: g.j };
+    g.r = g.j = null;
+    g.head = g.tail = w;
+  }
+
+  /** Calls `onwait` for the slot's new waiter: if it throws while the waiter still waits, the wait is undone and the error rethrown. */
+  private _hook(): void {
+    const g = this._getters;
+    const r = g.r;
+    try {
+      (this.onwait as () => void)();
+    } catch (e) {
+      if (g.r === r) {
+        g.r = g.j = null; // still waiting: undo the wait (an orphan would take the next item)
+        throw e;
+      }
+    }
   }
 
   /**
@@ -417,13 +554,24 @@ export class ThreadSafeQueue<T> implements AsyncIterator<T> {
    * item goes to the oldest `get()`/`next()`, or into the ring when there is none.
    */
   private _handOver(item: T): void {
-    const list = this._getters;
-    const first = list.head as Waiter;
-    if (first.next === null) {
-      const w = first;
-      // One consumer waits (the common case): settle it inline, without resolveWaiter/unlink
-      // calls (each costs ~50 µs on Kaluma); a settled waiter is marked by list === null alone.
-      list.head = list.tail = null;
+    const g = this._getters;
+    let taken = false;
+    const r = g.r;
+    if (r !== null) {
+      // the slot's waiter, alone (putManySync() comes here for it too)
+      g.r = null;
+      const m = g.m;
+      if (m === AS_READY) r(void 0);
+      else {
+        r(m === AS_RESULT ? { value: item, done: false } : item);
+        taken = true;
+      }
+    }
+    let w: Waiter | null = g.head;
+    if (w !== null && w.next === null && !taken) {
+      // One consumer waits in the list: settle it inline, without resolveWaiter/unlink calls
+      // (each costs ~50 µs on Kaluma); a settled waiter is marked by list === null alone.
+      g.head = g.tail = null;
       w.list = null;
       if (w.handleEvent !== void 0) release(w);
       const mode = w.value;
@@ -431,13 +579,8 @@ export class ThreadSafeQueue<T> implements AsyncIterator<T> {
       if (mode === AS_ITEM) return resolve(item);
       if (mode === AS_RESULT) return resolve({ value: item, done: false });
       resolve(void 0); // ready(): woken, takes nothing; the item goes to the ring below
-      const at = this._wi;
-      this._buf[at] = item;
-      this._wi = at + 1 === this._n ? 0 : at + 1; // publish
-      return;
+      w = null;
     }
-    let w: Waiter | null = first;
-    let taken = false;
     while (w !== null) {
       const after: Waiter | null = w.next; // read before settling: a settled waiter leaves the list
       const mode = w.value;
@@ -503,13 +646,6 @@ export class ThreadSafeQueue<T> implements AsyncIterator<T> {
       throw new RangeErr(method + ': item ' + (item === 0 ? '-0' : String(item)) + ' cannot be stored faithfully in ' + typedName(buf) + ' (it would become ' + String(stored) + ')');
     }
   }
-}
-
-// Installed only where Symbol.asyncIterator exists, so that the bundle loads without Symbol.
-if (typeof Symbol === 'function' && Symbol.asyncIterator !== undefined) {
-  (ThreadSafeQueue.prototype as any)[Symbol.asyncIterator] = function (this: unknown) {
-    return this;
-  };
 }
 
 export interface ThreadSafeQueue<T> {

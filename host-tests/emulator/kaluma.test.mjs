@@ -81,7 +81,9 @@ if (why) {
     const r = await runs.cut;
     assert.is(r.exitCode, 0, JSON.stringify(r.notes));
     assert.equal(r.lines.map((l) => l.text), ['short']);
-    assert.match(r.notes.join('\n'), /the run ended while the board was printing a line, left out of lines: "abcdefghij/);
+    assert.match(r.notes.join('\n'), /the run ended while the board was printing a line, left out of lines \(it is tail\): "abcdefghij/);
+    assert.match(r.tail, /^(abcdefghij)+/);
+    assert.ok(r.tail.length < 4000, `tail: ${r.tail.length} characters of 4000`);
   });
 
   test('a jumper wire carries every output edge and the pin script drives its input at its times', async () => {

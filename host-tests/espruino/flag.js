@@ -35,7 +35,7 @@ step(function () {
     line('woken by two sets from a timer: isSet ' + flag.isSet() + ' hasWaiters ' + flag.hasWaiters());
     return outcome(flag.wait({ timeout: 30 }));
   }).then(function (o) {
-    line('the second set merged into the first wake-up: next wait ' + o);
+    line('the second set was kept for the next wait: next wait ' + o);
   });
 });
 step(function () {

@@ -40,6 +40,16 @@ const PROGRAMS = {
     'TypeError true: ThreadSafeMessage.wait: unknown option "timeot" (the options are signal, timeout)',
     'DONE',
   ],
+  select: [
+    'ready at the call: index 0 value undefined; flag isSet false qsize 1',
+    'waiting: true true true true',
+    'woken: index 3 value 42; waiters left false',
+    'two at once: one taken; flag isSet true qsize 0 index 1',
+    'timeout: rejected TimeoutError; waiters left false',
+    'abort: rejected AbortError; waiters left false',
+    'bad source: rejected undefined',
+    'DONE',
+  ],
 };
 
 if (!existsSync(RUNNER)) {

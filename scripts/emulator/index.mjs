@@ -26,7 +26,8 @@
 //   timeBase 'start' (default) | 'ready': count ms and pins from when the top level returned
 //   tracePins [pins]: their changes come back in pinLog [{ us, pin, dir, level }]
 //   wallTimeoutMs  give up (exitCode 5) after this much wall time (default 300000)
-// -> { lines: [{ ms, text }], output, errors: [{ kind, where?, text, ms, stack }],
+// -> { lines: [{ ms, text }] (complete lines), tail (a line cut off by the end of the run, also
+//      said in notes), output, errors: [{ kind, where?, text, ms, stack }],
 //      misreported: [{ text, ms, why }], crashed: null | { kind, reason, ms, pc, lr, where? },
 //      heap?, exitCode, untilSeen, notes, stats, pinLog }
 //   ms count from the program's start (Kaluma: when `.load` ran it; Espruino: when load() ran it;

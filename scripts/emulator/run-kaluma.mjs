@@ -133,15 +133,15 @@ export async function runKaluma(opts) {
     if (!board.crashed) harness = e.message;
   }
   const base = stampNs();
-  // complete lines only: a line still arriving when the run ended is cut, and is not the
-  // program's (it goes to notes); after a crash the cut line is the last word, so it is kept
-  const all = board.lines();
-  const done = board.lines({ partial: false });
-  const cut = all.length > done.length ? all[all.length - 1] : null;
-  const lines = (board.crashed ? all : done).map((l) => ({ ms: (l.ns - base) / 1e6, text: l.text, red: l.red }));
+  // complete lines only: a line the run stopped in the middle of is `tail` (and said in notes),
+  // not a printed line (a test parsing "key value" lines would read it with its end missing);
+  // it still counts for the error accounting (an error cut off is still an error)
+  const lines = board.lines().map((l) => ({ ms: (l.ns - base) / 1e6, text: l.text, red: l.red }));
+  const complete = board.lines({ partial: false }).length;
+  const cut = lines.length > complete ? lines[lines.length - 1] : null;
   const topLevelEndMs = o.upload === 'boot' ? -Infinity : (board.readyNs - base) / 1e6;
   const { errors, misreported, notes } = accountErrors(lines, { tracker, topLevelEndMs });
-  if (cut && !board.crashed) notes.push(`the run ended while the board was printing a line, left out of lines: ${JSON.stringify(cut.text)}`);
+  if (cut) notes.push(`the run ${board.crashed ? 'crashed' : 'ended'} while the board was printing a line, left out of lines (it is tail): ${JSON.stringify(cut.text)}`);
   // heap: true -> process.memoryUsage() typed at the REPL once the run is over (after the lines
   // above were taken, so it is not among them)
   let heap;
@@ -159,8 +159,9 @@ export async function runKaluma(opts) {
   stats.totalWallMs = Date.now() - w0;
   stats.flashOps = board.flashOps;
   return {
-    lines: lines.map(({ ms, text }) => ({ ms, text })),
-    output: lines.map((l) => l.text).join('\n') + (lines.length ? '\n' : ''),
+    lines: lines.slice(0, complete).map(({ ms, text }) => ({ ms, text })),
+    tail: lines.slice(complete).map((l) => l.text).join('') || undefined,
+    output: lines.slice(0, complete).map((l) => l.text).join('\n') + (complete ? '\n' : ''),
     errors,
     misreported,
     crashed,

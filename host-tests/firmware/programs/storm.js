@@ -6,13 +6,14 @@ var InterruptSource = threadsafeKaluma.InterruptSource;
 var PIN = 2;
 pinMode(PIN, INPUT_PULLDOWN);
 var SLOTS = typeof STORM_SLOTS === 'number' ? STORM_SLOTS : 64;
-var q = new ThreadSafeQueue(new Array(SLOTS));
+var TYPED = typeof STORM_TYPED === 'boolean' && STORM_TYPED; // a Uint16Array queue and batch
+var q = new ThreadSafeQueue(TYPED ? new Uint16Array(SLOTS) : new Array(SLOTS));
 var src = new InterruptSource(PIN, q, { events: RISING });
 var got = 0;
 var ticks = 0;
 var junk = null;
 var MODE = typeof STORM_MODE === 'string' ? STORM_MODE : 'next';
-var batch = new Array(SLOTS);
+var batch = TYPED ? new Uint16Array(SLOTS) : new Array(SLOTS);
 function consumeNext() {
   q.next().then(function (r) {
     if (r.done) return;

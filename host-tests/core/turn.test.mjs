@@ -1,0 +1,98 @@
+// A consumer does not hold the event loop: once consumers have been answered at once for 10 ms
+// since the loop last turned, next() and get() (without options) take the item now and answer
+// at the next turn, so timers keep running under a backlog (src/turn.ts).
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { readFileSync } from 'node:fs';
+import { KalumaSim } from '../../scripts/kaluma-sim/index.mjs';
+import { BUILDS } from './helpers.mjs';
+
+const CORE = readFileSync(new URL('../../dist/threadsafe.js', import.meta.url), 'utf8');
+
+for (const { name, lib } of BUILDS) {
+  const test = suite(`a consumer yields to the event loop: ${name}`);
+  const { ThreadSafeQueue } = lib;
+
+  test('for await over a queue that never runs dry lets a timer run within about 10 ms, and takes every item in order', async () => {
+    const q = new ThreadSafeQueue(new Array(8));
+    let n = 0;
+    for (let i = 0; i < 7; i++) q.putSync(n++);
+    let timerRanAt = -1;
+    const t0 = Date.now();
+    setTimeout(() => (timerRanAt = Date.now() - t0), 0);
+    let expected = 0;
+    for await (const x of q) {
+      assert.is(x, expected++, 'in order');
+      q.putSync(n++); // always one more: the queue never runs dry
+      if (timerRanAt >= 0) break;
+      if (Date.now() - t0 > 2000) break;
+    }
+    assert.ok(timerRanAt >= 0, 'the timer ran while the consumer had items every time it asked');
+    assert.ok(timerRanAt < 200, `the timer ran after ${timerRanAt} ms (due at 0; consumers yield after 10 ms)`);
+    assert.is(q.qsize(), n - expected, 'nothing lost or taken twice');
+  });
+
+  /** An at-once answer starts the run of at-once answers; then the loop is held 15 ms without turning. */
+  function holdLoop(q) {
+    q.putSync(0);
+    q.getSync(); // (a sync take does not count)
+    q.putSync(0);
+    q.get(); // at once: the run begins
+    const end = Date.now() + 15;
+    while (Date.now() < end) {
+      // busy: the loop does not turn
+    }
+  }
+
+  test('get() without options yields the same way: the item is taken at the call (qsize drops at once) and arrives at the next loop turn', async () => {
+    const q = new ThreadSafeQueue(new Array(4));
+    holdLoop(q);
+    q.putSync('last');
+    const p = q.get();
+    assert.is(q.qsize(), 0, 'taken at the call');
+    let got;
+    p.then((v) => (got = v));
+    for (let i = 0; i < 5; i++) await Promise.resolve();
+    assert.is(got, undefined, 'answered at the next loop turn, not in this drain');
+    await new Promise((r) => setTimeout(r, 5));
+    assert.is(got, 'last');
+  });
+
+  test('get({ signal }) never yields (an abort would lose the item): it is answered in this drain', async () => {
+    const q = new ThreadSafeQueue(new Array(4));
+    holdLoop(q);
+    q.putSync(2);
+    let got;
+    q.get({ signal: new AbortController().signal }).then((v) => (got = v));
+    for (let i = 0; i < 5; i++) await Promise.resolve();
+    assert.is(got, 2);
+  });
+
+  test.run();
+}
+
+const sim = suite('a consumer yields to the event loop: on the simulated Kaluma loop');
+
+sim('a next() loop over a queue that always has an item does not starve the loop: timers keep running, every item in order', () => {
+  const s = new KalumaSim({ drainTimeoutMs: 2000 });
+  s.load(CORE);
+  s.load(`
+    var q = new threadsafe.ThreadSafeQueue(new Array(4));
+    var ticks = 0, got = 0, bad = 0;
+    setInterval(function () { ticks++; }, 10);
+    setTimeout(function () {
+      function spin() { q.putSync(got); q.next().then(function (r) { if (r.value !== got) bad++; got++; spin(); }); }
+      spin();
+    }, 5);
+    setTimeout(function () { console.log('ticks ' + ticks + ' got ' + got + ' bad ' + bad); }, 500);
+  `);
+  s.run(520);
+  assert.equal(s.errors, []);
+  const line = s.output.map((o) => o.line).find((l) => l.startsWith('ticks '));
+  const [, ticks, , got, , bad] = line.split(' ').map(Number);
+  assert.is(bad, 0);
+  assert.ok(got > 20, `the consumer progressed: ${line}`);
+  assert.ok(ticks >= 15, `the 10 ms interval kept running (of 50 due): ${line}`);
+});
+
+sim.run();

@@ -1,0 +1,57 @@
+// The one-primitive board programs (heap-programs/*.ts), built as a user builds a program of
+// their own (the board build: library from src/, tree-shaken, minified) and measured on the
+// firmware: heap after load (parse + top level) and start-up time over an empty program.
+// Used by heap.test.mjs (budgets) and bench/kaluma-fw.bench.mjs (figures).
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildProgram } from '../../scripts/lib/program.mjs';
+import { loadCost } from '../../scripts/firmware-heap.mjs';
+
+const DIR = fileURLToPath(new URL('./heap-programs/', import.meta.url));
+
+/**
+ * Program name → what it uses, its budget of heap after load (bytes over an empty program: about
+ * 3 % over what was measured, so that growth fails the test) and the goal it is measured against.
+ */
+export const PROGRAMS = {
+  flag: { what: 'only ThreadSafeFlag', budget: 7800, goal: 4096 }, // 7,576 B measured (16,640 B before tree-shaking)
+  event: { what: 'only ThreadSafeEvent', budget: 7400, goal: 5120 }, // 7,184 B (15,864 B)
+  queue: { what: 'only ThreadSafeQueue', budget: 17400, goal: 8192 }, // 16,880 B (15,728 B)
+  all: { what: 'the three primitives and InterruptSource, each used once', budget: 30350, goal: 14336 }, // 29,448 B (27,536 B)
+};
+
+/** Builds each program into a temporary folder: { name: { code, min } } (min: minified bytes). */
+export async function buildPrograms(names = Object.keys(PROGRAMS)) {
+  const tmp = mkdtempSync(join(tmpdir(), 'threadsafe-heap-'));
+  try {
+    const out = {};
+    for (const name of names) {
+      const file = join(tmp, name + '.js');
+      const built = await buildProgram({ name, source: join(DIR, name + '.ts'), bundle: file, demo: false }, { out: file });
+      out[name] = { code: readFileSync(file, 'utf8'), min: built.sizes ? built.sizes.min : null };
+    }
+    return out;
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/** The hand-written flag (heap-programs/hand-flag.js) on the firmware: { heap, heapAfterRun, loadUs, bytes }. */
+export async function measureHandFlag() {
+  const code = readFileSync(join(DIR, 'hand-flag.js'), 'utf8');
+  return { ...(await loadCost(code)), bytes: code.length };
+}
+
+/** { name: { heap, heapAfterRun, loadUs, bytes, code } } on the firmware. */
+export async function measurePrograms(names = Object.keys(PROGRAMS)) {
+  const built = await buildPrograms(names);
+  const entries = await Promise.all(
+    names.map(async (name) => {
+      const c = await loadCost(built[name].code + "\n;console.log('LOADED');\n");
+      return [name, { ...c, bytes: built[name].code.length, code: built[name].code }];
+    }),
+  );
+  return Object.fromEntries(entries);
+}
