@@ -126,15 +126,15 @@ export class ThreadSafeQueue<T> implements AsyncIterator<T> {
       throw new RangeErr('ThreadSafeQueue: buf must have at least 2 slots (N slots hold N-1 items), got ' + buf.length);
     }
     this.onwait = null;
+    this._putters = new WaitList();
+    this._n = buf.length;
+    this._buf = buf;
     const g: Getters = { j: null, m: AS_ITEM, tail: null, head: null, r: null }; // hottest last (JerryScript searches from the newest)
-    this._getters = g;
     this._exec = function (resolve, reject) {
       g.r = resolve;
       g.j = reject;
     };
-    this._putters = new WaitList();
-    this._buf = buf;
-    this._n = buf.length;
+    this._getters = g;
     this._x = typed ? TYPED : 0;
     this._ri = 0;
     this._wi = 0;
@@ -152,7 +152,9 @@ export class ThreadSafeQueue<T> implements AsyncIterator<T> {
   /**
    * Resolves with the next item, waiting while the queue is empty; rejects with
    * `QueueClosed` once a closed queue is drained, `AbortError`/`TimeoutError` per `options`
-   * (and then no item is taken). Allocates a promise.
+   * (and then no item is taken). Allocates a promise. Without options it does not hold the
+   * event loop: once consumers have been answered at once for 10 ms since the loop last turned,
+   * the item is taken now and the promise resolves at the next loop turn (src/turn.ts).
    */
   get(options?: WaitOptions): Promise<T> {
     if (options !== undefined) {
@@ -183,6 +185,9 @@ export class ThreadSafeQueue<T> implements AsyncIterator<T> {
    * Async-iterator step: resolves `{ value, done: false }` with the next item, or
    * `{ done: true }` once a closed queue is drained. `for await (const x of q)` calls it;
    * call it by hand where there is no `Symbol.asyncIterator`. Allocates a promise and a result.
+   * It does not hold the event loop: once consumers have been answered at once for 10 ms since
+   * the loop last turned, the item is taken now and the result resolves at the next loop turn,
+   * so timers keep running under a backlog (src/turn.ts).
    */
   next(): Promise<IteratorResult<T>> {
     if (this._ri !== this._wi) {
@@ -317,7 +322,8 @@ export class ThreadSafeQueue<T> implements AsyncIterator<T> {
    * Takes up to `max` (default: all that fit) of the oldest items into `into[0..n-1]` in one
    * call and returns n: 0 when the queue is empty (also once closed and drained: it never
    * throws QueueEmpty or QueueClosed). Frees their slots as `getSync()` does (waiting `put()`s
-   * move in); never allocates. Stops before an item `into` cannot hold (a bigint or a Symbol
+   * move in). TypedArray queue into a TypedArray, 8 items or more: copied natively through one
+   * view per run (what it allocates); otherwise it never allocates. Stops before an item `into` cannot hold (a bigint or a Symbol
    * into a number TypedArray, an object whose `valueOf` throws): that item stays queued, and
    * when it is the first the engine's error is rethrown. Throws TypeError for an `into` that is
    * not an Array or TypedArray, RangeError for a `max` that is not an integer >= 0.
