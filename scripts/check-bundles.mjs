@@ -13,7 +13,7 @@ export { helpersIn };
 /** The board bundles: the library and every demo (Kaluma's and Espruino's). */
 export function boardBundles() {
   const files = ['dist/threadsafe.js', 'dist/threadsafe.min.js', 'dist/threadsafe-kaluma.js', 'dist/threadsafe-kaluma.min.js',
-    'dist/threadsafe-espruino.js', 'dist/threadsafe-espruino.min.js'];
+    'dist/threadsafe-espruino.js', 'dist/threadsafe-espruino.min.js', 'dist/threadsafe.espruino.min.js'];
   for (const dir of ['dist/board', 'dist/espruino']) {
     if (existsSync(dir)) for (const f of readdirSync(dir).sort()) if (f.endsWith('.js')) files.push(dir + '/' + f);
   }

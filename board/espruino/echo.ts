@@ -8,7 +8,9 @@
  * calls `next()` by hand.
  *
  * Needs only timers and the console, so it runs unchanged on any Espruino board and on the
- * Linux build of Espruino 2v29 (which `npm test` runs it on). Wiring: none.
+ * Linux build of Espruino 2v29; `npm test` runs it on both the Linux build (2000 items, about
+ * 2 s) and Espruino's RP2040 port in an emulated Pico (1000 items, about 10 s: about 100 items/s
+ * there, each item costing promise jobs on both sides). Wiring: none.
  *
  * Both queues are built on 10-slot buffers (9 items each), as in the seed. The receiver checks
  * `x == n` for every item (a mismatch prints "assert failed" and stops the demo) and prints a
@@ -17,8 +19,7 @@
  *   Received 2000 queue items.
  *   ...
  *
- * Build: npm run build (writes dist/espruino/echo.js, one self-contained ES5 file).
- * Run on the Linux build: node ../shared/espruino/run-espruino.mjs dist/espruino/echo.js --ms 5000
+ * Build: npm run build (writes dist/espruino/echo.js, one self-contained ES5 file, minified).
  * On a board: send dist/espruino/echo.js with the Espruino Web IDE or `espruino` CLI.
  */
 import { ThreadSafeQueue } from 'threadsafe';

@@ -2,7 +2,7 @@
 // as the tier on Espruino's Linux build (../espruino/programs.mjs), run on Espruino's own
 // RP2040 port in the emulated Pico (chip.mjs), uploaded as the IDE saves a program to flash.
 // Where the port or its runner is absent (a user's clone) the tier prints why and registers nothing.
-// About 12 emulated seconds of programs per bundle, two chips at a time.
+// About 12 emulated seconds of programs per bundle, two chips at a time (a minute or two of wall time).
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { chipMissing, NO_QUIT, onChip } from './chip.mjs';
@@ -11,8 +11,8 @@ import { allDocs, EXPECTED, program, PROGRAMS, read, RECIPES } from '../espruino
 const test = suite('Espruino on the RP2040 (its own port, emulated Pico)');
 const missing = chipMissing();
 const runs = {};
-/** The bundles every program runs on: the UMD bundle, and the one minified for Espruino. */
-const BUNDLES = ['dist/threadsafe.js'];
+/** The bundles every program runs on: the UMD bundle, and the one-file Espruino bundle (mangled). */
+const BUNDLES = ['dist/threadsafe.js', 'dist/threadsafe.espruino.min.js'];
 
 if (missing) {
   console.log('  Espruino-on-Pico tier skipped: ' + missing);

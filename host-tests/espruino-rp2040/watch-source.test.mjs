@@ -22,6 +22,7 @@ function pins() {
   at(4, [[206, 0], [207, 1], [208, 0]], 1); // a falling edge that bounces, then stays low
   at(5, [[209, 1], [219, 0], [229, 1], [239, 0], [249, 1]], 0); // five edges, room for two
   at(6, [[212, 1], [232, 0], [362, 1]], 0); // two edges, the queue closed at 300, one more
+  at(9, [[380, 1], [390, 0]], 0); // a message: woken with the first record, keeps the last
   const storm = [];
   for (let i = 0; i < 1000; i++) storm.push([400 + i * 0.05, (i + 1) % 2]); // 1000 edges at 20 kHz
   at(7, storm, 0);
@@ -35,7 +36,7 @@ const EXPECTED = [
   "edge: TypeError undefined: WatchSource: options.edge must be 'rising', 'falling' or 'both', got the string \"up\"",
   'debounce: TypeError RangeError: WatchSource: options.debounce must be a number of ms from 0 to 2147483647 (about 24.8 days), got -1',
   'option: TypeError undefined: WatchSource: unknown option "events" (the options are edge, debounce, record)',
-  'target: TypeError undefined: WatchSource: target must be a ThreadSafeEvent/ThreadSafeFlag (has set()) or a ThreadSafeQueue (has putSync()), got an object',
+  'target: TypeError undefined: WatchSource: target must be a ThreadSafeEvent/ThreadSafeFlag/ThreadSafeMessage (has set()) or a ThreadSafeQueue (has putSync()), got an object',
   'without new: TypeError undefined: WatchSource: a constructor: call it with new',
   'GP2 states true,false,true,false indexes 0,1,2,3',
   'GP2 ms between edges 50.0,50.0,60.0',
@@ -46,6 +47,7 @@ const EXPECTED = [
   'GP6 seen 3 dropped 1 attached false qsize 2 lastError QueueClosed',
   'GP7 seen<1000 true overruns>=1 true woke true flags now []',
   'overruns on every attached source: GP2 true, GP6 (detached before) 0',
+  'GP9 woke with high0, value low1, seen 2',
   'timer ticks 5 running false items 1,2,3,4,5',
   'detach twice: attached false',
   'DONE',
@@ -60,7 +62,7 @@ if (missing) {
     run = onChip(source, { ms: 4000, pins: pins() });
   });
 
-  test('edges reach a queue with their state and e.time, an event through a debounce, a flag through a storm; full and closed queues, FIFO overruns and bad arguments are counted or refused', async () => {
+  test('edges reach a queue with their state and e.time, an event through a debounce, a message as its data, a flag through a storm; full and closed queues, FIFO overruns and bad arguments are counted or refused', async () => {
     const { code, texts, stderr } = await run;
     assert.equal(texts.filter((t) => t !== 'New interpreter error: FIFO_FULL'), EXPECTED);
     assert.ok(texts.includes('New interpreter error: FIFO_FULL'), 'Espruino itself reports the overflow the storm caused');

@@ -5,7 +5,7 @@ var T = threadsafe, S = threadsafeEspruino;
 function err(f) {
   try { f(); return 'no error'; } catch (e) { return (e instanceof TypeError ? 'TypeError ' : '') + e.name + ': ' + e.message; }
 }
-[2, 3, 4, 5, 6, 7, 8].forEach(function (p) { pinMode(p, 'input'); });
+[2, 3, 4, 5, 6, 7, 8, 9].forEach(function (p) { pinMode(p, 'input'); });
 
 // GP2: a queue of (state, time, index) records, both edges; the consumer takes them with next()
 var q2 = new T.ThreadSafeQueue(new Array(8)), got2 = [];
@@ -35,6 +35,11 @@ var f7 = new T.ThreadSafeFlag(), woke7 = 0;
 var w7 = new S.WatchSource(D7, f7);
 function wait7() { f7.wait().then(function () { woke7++; wait7(); }); }
 wait7();
+
+// GP9: a ThreadSafeMessage gets each edge's record as its data
+var m9 = new T.ThreadSafeMessage(), got9 = 'nothing';
+var w9 = new S.WatchSource(D9, m9, { record: function (state, time, index) { return (state ? 'high' : 'low') + index; } });
+m9.wait().then(function (v) { got9 = v; });
 
 // a TimerSource into a queue, every 20 ms, stopped after 5 ticks
 var qt = new T.ThreadSafeQueue(new Array(8)), ts;
@@ -66,6 +71,7 @@ function report() {
   print('GP6 seen ' + w6.seen() + ' dropped ' + w6.dropped() + ' attached ' + w6.attached() + ' qsize ' + q6.qsize() + ' lastError ' + (w6.lastError() && w6.lastError().name));
   print('GP7 seen<1000 ' + (w7.seen() < 1000) + ' overruns>=1 ' + (w7.overruns() >= 1) + ' woke ' + (woke7 > 0) + ' flags now ' + JSON.stringify(E.getErrorFlags()));
   print('overruns on every attached source: GP2 ' + (w2.overruns() === w7.overruns()) + ', GP6 (detached before) ' + w6.overruns());
+  print('GP9 woke with ' + got9 + ', value ' + m9.value() + ', seen ' + w9.seen());
   var bt = new Array(8), nt = qt.getManySync(bt);
   print('timer ticks ' + ts.ticks() + ' running ' + ts.running() + ' items ' + bt.slice(0, nt).join(','));
   w2.detach();

@@ -70,7 +70,7 @@ function espruino(source, { ms = 8000, until = 'DONE' } = {}) {
 
 // ---- the tier ----
 
-const test = suite('Espruino 2v29 (the real interpreter, ../shared/espruino)');
+const test = suite('Espruino 2v29 (the real interpreter, its Linux build)');
 const runs = {};
 
 if (!existsSync(RUNNER)) {
@@ -79,6 +79,7 @@ if (!existsSync(RUNNER)) {
   test.before(() => {
     for (const name of PROGRAMS) runs[name] = espruino(program(name));
     for (const name of MINIFIED) runs[name + '.min'] = espruino(program(name, 'dist/threadsafe.min.js'));
+    for (const name of MINIFIED) runs[name + '.esp'] = espruino(program(name, 'dist/threadsafe.espruino.min.js'));
     const readme = allDocs();
     for (const r of RECIPES) {
       const recipe = r.find(readme);
@@ -103,6 +104,14 @@ if (!existsSync(RUNNER)) {
   test('the minified bundle (dist/threadsafe.min.js) prints the same lines in the flag, event, queue, typed, abort and errors programs', async () => {
     for (const name of MINIFIED) {
       const { code, lines } = await runs[name + '.min'];
+      assert.equal(lines, EXPECTED[name], name);
+      assert.is(code, 0, name);
+    }
+  });
+
+  test('the Espruino bundle (dist/threadsafe.espruino.min.js, private names mangled) prints the same lines in the flag, event, queue, typed, abort and errors programs', async () => {
+    for (const name of MINIFIED) {
+      const { code, lines } = await runs[name + '.esp'];
       assert.equal(lines, EXPECTED[name], name);
       assert.is(code, 0, name);
     }

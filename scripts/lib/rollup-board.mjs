@@ -20,9 +20,11 @@ import { sizeOf } from './size.mjs';
 
 export const BUILTINS = ['gpio', 'rp2', 'pwm', 'adc', 'i2c', 'spi', 'uart', 'pio', 'led', 'button', 'events', 'fs', 'flash', 'storage', 'graphics', 'startup'];
 /** The package names a board program imports the library by, and the sources they build from. */
-export const PACKAGE = { threadsafe: 'src/index.ts', 'threadsafe/kaluma': 'src/kaluma/index.ts' };
+export const PACKAGE = { threadsafe: 'src/index.ts', 'threadsafe/kaluma': 'src/kaluma/index.ts', 'threadsafe/espruino': 'src/espruino/index.ts' };
 /** Declarations every board program is checked against: Kaluma's globals and built-in modules. */
 export const KALUMA_TYPES = ['src/kaluma/kaluma.d.ts', 'src/kaluma/modules.d.ts'];
+/** The same for --target espruino: Espruino's globals (E, setWatch with options, D0..D29, ...). */
+export const ESPRUINO_TYPES = ['src/espruino/espruino.d.ts', 'src/espruino/types/espruino.d.ts'];
 /** First line of a bundle whose program is compiled to ES2018 (async): it runs on Kaluma only. */
 export const KALUMA_ONLY = '/* threadsafe board program: Kaluma only (async functions compiled as ES2018 syntax) */';
 
@@ -152,7 +154,7 @@ function boardTypescript(input, target, state, asyncTarget) {
       }
       state.programTarget = state.asyncAt && asyncTarget !== 'es5' ? ts.ScriptTarget.ES2018 : ts.ScriptTarget.ES5;
       options = compilerOptions(state.programTarget);
-      const program = ts.createProgram({ rootNames: [resolve(input), ...KALUMA_TYPES.map((f) => join(libraryRoot(), f))], options: { ...options, noEmit: true } });
+      const program = ts.createProgram({ rootNames: [resolve(input), ...(target === 'espruino' ? ESPRUINO_TYPES : KALUMA_TYPES).map((f) => join(libraryRoot(), f))], options: { ...options, noEmit: true } });
       const syntax = program.getSyntacticDiagnostics();
       if (syntax.length) this.error(`syntax error${syntax.length > 1 ? 's' : ''}:\n  ${syntax.map(formatDiagnostic).join('\n  ')}`);
       const diagnostics = [...program.getOptionsDiagnostics(), ...program.getGlobalDiagnostics(), ...program.getSemanticDiagnostics()];

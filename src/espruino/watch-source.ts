@@ -15,7 +15,7 @@ export interface WatchSourceOptions<T> {
   /** Milliseconds the pin must stay at its new level before the edge counts (default 0; 10–50 for a button). */
   debounce?: number;
   /**
-   * Queue targets: maps `(state, time, index)` to the item put: `state` the level after the edge
+   * Queue and message targets: maps `(state, time, index)` to the item put (the data set): `state` the level after the edge
    * (a boolean), `time` when the GPIO interrupt saw it (seconds, getTime()'s clock), `index` the
    * edge's number from 0. Default: the item is `time`.
    */
@@ -40,7 +40,8 @@ function countOverflow(flags: string[]): void {
 
 /**
  * A pin source for Espruino: `setWatch` (repeat, on `edge`, with `debounce`) whose callback, on
- * the main loop, calls `target.set()` (ThreadSafeEvent, ThreadSafeFlag) or
+ * the main loop, calls `target.set()` (ThreadSafeEvent, ThreadSafeFlag),
+ * `target.set(record(e.state, e.time, index))` (ThreadSafeMessage: a target with `value()`) or
  * `target.putSync(record(e.state, e.time, index))` (ThreadSafeQueue). Espruino's GPIO interrupt
  * stamps each edge (`e.time`, within 2 µs of it on an RP2040) and queues it in Espruino's own
  * event FIFO; the callback runs from the main loop (0.3 ms after the edge at the earliest on an
@@ -101,19 +102,32 @@ export class WatchSource<T = number> {
     this._lastError = undefined;
     const self = this;
     const t: any = target;
-    this._cb = kind === PUT
-      ? function (e) {
+    // one callback per kind of target, chosen here so that an edge pays for no test of it
+    if (kind === PUT) {
+      this._cb = function (e) {
         const i = self._seen++;
         try {
           t.putSync(record === undefined ? e.time : record(e.state, e.time, i));
         } catch (err) {
-          self._refused(err); // never rethrown: Espruino would report it and stop nothing
+          self._refused(err); // never rethrown: Espruino would only print it
         }
-      }
-      : function () {
+      };
+    } else if (typeof t.value === 'function') {
+      // a ThreadSafeMessage (set(data) and value()): the record is its data
+      this._cb = function (e) {
+        const i = self._seen++;
+        try {
+          t.set(record === undefined ? e.time : record(e.state, e.time, i));
+        } catch (err) {
+          self._refused(err);
+        }
+      };
+    } else {
+      this._cb = function () {
         self._seen++;
         t.set();
       };
+    }
     if (!listening) {
       E.getErrorFlags(); // a flag already set would hide the next overflow
       E.on('errorFlag', countOverflow);
@@ -129,7 +143,7 @@ export class WatchSource<T = number> {
     return this._seen;
   }
 
-  /** Edges not delivered: the queue was full or closed, refused the item, or `record()` threw (see `lastError()`). */
+  /** Edges not delivered: the queue was full or closed, refused the item, or `record()` threw (see `lastError()`; for a message only the last). */
   dropped(): number {
     return this._dropped;
   }

@@ -1,0 +1,53 @@
+// The Espruino demos (board/espruino/*.ts, built to dist/espruino/*.js by npm run build) on the
+// emulated Pico running Espruino's RP2040 port, wired as their headers say; each test checks the
+// output the header documents. Where the port is absent the tier prints why and registers nothing.
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { chipMissing, onChip } from './chip.mjs';
+import { read } from '../espruino/programs.mjs';
+
+const test = suite('Espruino demos on the emulated Pico (RP2040 port)');
+const missing = chipMissing();
+
+if (missing) {
+  console.log('  Espruino demo tests on the chip skipped: ' + missing);
+} else {
+  const runs = {};
+  test.before(() => {
+    // button: the jumper GP16 -> GP17; three report lines (about 3 s of the 100 Hz wave; the run
+    // stops at the fourth, which may arrive cut)
+    runs.button = onChip(read('dist/espruino/button.js'), { ms: 5500, until: '4 s:', wires: [[16, 17]] });
+    // echo: no wiring; the first report comes after 1000 items (about 10 s on the chip)
+    runs.echo = onChip(read('dist/espruino/echo.js'), { ms: 30000, until: 'Received 1000 queue items.' });
+  });
+
+  test('button: 200 edges/s through the jumper, every edge received, rising = falling, the period from e.time 10 ms, nothing dropped or overrun', async () => {
+    const { code, texts, stderr } = await runs.button;
+    assert.is(code, 0, stderr);
+    const lines = texts.filter((t) => / s: /.test(t)).slice(0, 3);
+    assert.is(lines.length, 3, texts.join('\n'));
+    let last = 0;
+    lines.forEach((line, i) => {
+      const m = /^(\d+) s: (\d+) edges \((\d+)\/s\), (\d+) rising, (\d+) falling, period ([\d.]+) ms, dropped (\d+), overruns (\d+)$/.exec(line);
+      assert.ok(m, 'the documented line: ' + line);
+      const [, s, total, rate, rising, falling, period, dropped, overruns] = m.map(Number);
+      assert.is(s, i + 1);
+      assert.is(rising + falling, total, line);
+      assert.ok(Math.abs(rising - falling) <= 1, line);
+      assert.is(total - last, rate, line);
+      assert.ok(rate >= 180 && rate <= 220, 'about 200 edges in the second (the report timer runs on a busy main loop): ' + line);
+      assert.ok(Math.abs(period - 10) < 0.01, 'the PWM period measured from the stamps: ' + line);
+      assert.is(dropped, 0, line);
+      assert.is(overruns, 0, line);
+      last = total;
+    });
+  });
+
+  test('echo: 1000 integers out and back through two 10-slot queues, each checked in order', async () => {
+    const { code, texts, stderr } = await runs.echo;
+    assert.is(code, 0, stderr);
+    assert.equal(texts, ['Received 1000 queue items.']);
+  });
+}
+
+test.run();
