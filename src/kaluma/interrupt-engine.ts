@@ -43,6 +43,8 @@ export interface State {
   // What the target offers, looked up once (duck typing: any `set()` or `putSync()` target works):
   /** The queue target's capacity (`maxsize()`, fixed for a queue's life), or -1 without qsize/maxsize. */
   max: number;
+  /** The queue has a drop policy (`overflow()` not 'reject'): what it drops counts in `dropped`. */
+  drops: boolean;
   /** The target has `putManySync()` (a library queue); else one `putSync()` per item. */
   many: boolean;
   /** The target has `closed()`: a closed queue detaches the source. */
@@ -208,6 +210,7 @@ export function makeEngine(s: State): Engine {
     const cap = batch.length;
     // Room is asked once per collection (one call), not once per item.
     const room = s.max >= 0 ? s.max - target.qsize() : MASK;
+    const d0 = s.drops ? target.dropped() : 0; // the queue's own count of what its policy dropped
     let todo = (end - r) & MASK;
     if (todo > room) todo = room;
     let j = 0; // records handled (delivered or dropped) in this collection
@@ -258,6 +261,7 @@ export function makeEngine(s: State): Engine {
       if (record !== undefined) for (let b = 0; b < k; b++) batch[b] = void 0; // the queue holds them now
     }
     r = (r + j) & MASK; // release: a record is taken only once the target has it (or refused it)
+    if (s.drops) bad += (target.dropped() - d0) & MASK; // the policy's drops count as this source's
     s.delivered = (s.delivered + j - bad) & MASK;
     if (bad !== 0) s.dropped = (s.dropped + bad) & MASK;
     return j - bad;

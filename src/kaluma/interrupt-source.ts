@@ -126,6 +126,8 @@ export class InterruptSource<T = number> {
     const self = this;
     const put = kind === PUT;
     const max = put && typeof t.qsize === 'function' && typeof t.maxsize === 'function' ? t.maxsize() : -1;
+    // A queue with a drop policy takes every record (dropping per its policy): no room to ask for
+    const drops = put && typeof t.overflow === 'function' && typeof t.dropped === 'function' && t.overflow() !== 'reject';
     const batch: any[] = new Array(!put ? 0 : max > 0 && max < 64 ? max : 64);
     for (let i = 0; i < batch.length; i++) batch[i] = events; // one edge kind and no record(): never rewritten
     // In this order on purpose: JerryScript (Kaluma) has no property lookup cache and finds the
@@ -142,7 +144,8 @@ export class InterruptSource<T = number> {
       holds: put && typeof t.empty === 'function',
       closable: put && typeof t.closed === 'function',
       timer: null,
-      max: max,
+      max: drops ? -1 : max,
+      drops: drops,
       many: typeof t.putManySync === 'function',
       record: o.record,
       single: events === 12 ? 0 : events,
