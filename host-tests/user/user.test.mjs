@@ -227,7 +227,7 @@ if (why) {
   const ESPRUINO = join(ROOT, '..', 'shared', 'espruino', 'espruino');
   if (!existsSync(ESPRUINO)) console.log(`user.test: skipping "on Espruino": ${ESPRUINO} (the Espruino 2v29 Linux build) is absent`);
   else {
-    test('on Espruino: build --target espruino reports the variables the program takes; emulate runs it on the interpreter named, a late throw fails it', async () => {
+    test('on Espruino: build --target espruino reports the variables the program takes; emulate runs it on the interpreter named (a late throw fails it) and on Espruino\'s RP2040 port', async () => {
       await install();
       writeFileSync(join(project, 'esp.ts'), "import { ThreadSafeQueue } from 'threadsafe';\nconst q = new ThreadSafeQueue<number>(new Array(4));\nq.putSync(7);\nsetTimeout(function () { console.log('got ' + q.getSync()); }, 50);\n");
       writeFileSync(join(project, 'esp-throws.js'), "setTimeout(function () { throw new Error('late failure'); }, 20);\n");
@@ -241,6 +241,12 @@ if (why) {
       const t = await npx(['emulate', 'esp-throws.js', '--target', 'espruino', '--espruino', ESPRUINO, '--seconds', '3'], project);
       assert.is(t.code, 1, t.out);
       assert.match(t.out, /Uncaught Error: late failure[\s\S]*1 uncaught error/);
+      const PORT = join(ROOT, '..', 'shared', 'espruino-rp2040', 'espruino_rp2040_pico.bin');
+      if (!existsSync(PORT)) return console.log(`user.test: skipping "on Espruino's RP2040 port": ${PORT} is absent`);
+      copyFileSync(PORT, join(project, 'firmware', 'espruino_rp2040_pico.bin'));
+      const pico = await npx(['emulate', 'esp.ts', '--target', 'espruino', '--firmware', 'firmware/espruino_rp2040_pico.bin', '--bootrom', 'firmware/bootrom-b1.bin', '--seconds', '1', '--no-build'], project);
+      assert.is(pico.code, 0, pico.out);
+      assert.match(pico.out, /on Espruino's RP2040 port \(emulated RP2040\)[\s\S]*\] got 7\n[\s\S]*0 uncaught errors/);
     });
   }
 
