@@ -467,6 +467,25 @@ export class ThreadSafeQueue<T> implements AsyncIterator<T> {
     // How many fit, worked out once: the loop then costs a copy and an index step per item.
     let room = this._ri - wi - 1;
     if (room < 0) room += n;
+    // A drop policy takes care of every item: drop-oldest makes room for the batch (when it is
+    // longer than the queue its own first items go too), drop-newest drops what does not fit.
+    let over = 0;
+    if ((x & DROPS) !== 0 && end - i > room) {
+      over = end - i - room;
+      if ((x & DROP_OLDEST) !== 0) {
+        const old = over < n - 1 - room ? over : n - 1 - room; // queued items that go
+        let ri = this._ri;
+        for (let k = 0; k < old; k++) {
+          if ((x & TYPED) === 0) buf[ri] = void 0 as any;
+          if (++ri === n) ri = 0;
+        }
+        this._ri = ri;
+        room += old;
+        i += over - old;
+        this._dropped = (this._dropped + over) & 0x7ffffff; // counted at once: they are gone
+        over = 0;
+      }
+    }
     const last = end - i < room ? end : i + room;
     if ((x & TYPED) === 0) {
       while (i < last) {
@@ -492,18 +511,9 @@ export class ThreadSafeQueue<T> implements AsyncIterator<T> {
       }
     }
     this._wi = wi; // publish: the items are visible to the consumer from here on
-    if (i === last && i < end && (x & DROPS) !== 0) {
-      // full: a drop policy takes care of the rest (drop-oldest one putSync() each: the rare path)
-      if ((x & DROP_NEWEST) !== 0) {
-        this._dropped = (this._dropped + end - i) & 0x7ffffff;
-        i = end;
-      } else {
-        try {
-          for (; i < end; i++) this.putSync(items[i]);
-        } catch (e) {
-          // an item the buffer refuses: stop there, as above
-        }
-      }
+    if (over !== 0 && i === last) {
+      this._dropped = (this._dropped + over) & 0x7ffffff; // drop-newest: the rest of the batch
+      i = end;
     }
     return i - (start === void 0 ? 0 : start);
   }
