@@ -8,7 +8,7 @@ export { ThreadSafeMessage } from './message';
 export { ThreadSafeQueue } from './queue';
 export { select } from './select';
 export type { Selectable, Selected } from './select';
-export type { QueueBuffer } from './queue';
+export type { QueueBuffer, QueueOptions } from './queue';
 export { AbortController, AbortSignal } from './abort';
 export type { AbortEvent } from './abort';
 export { AbortError, FlagInUse, QueueClosed, QueueEmpty, QueueFull, TimeoutError } from './errors';

@@ -1,7 +1,7 @@
 /**
  * ThreadSafeQueue: a fixed-size ring buffer between one producer context and one consumer.
  */
-import { construct, RangeErr } from './args';
+import { construct, RangeErr, unknownOption } from './args';
 import { QueueClosed, QueueEmpty, QueueFull } from './errors';
 import {
   abortedAlready, addWaiter, checkOptions, describe, rejectWaiter, release, RESOLVED, resolveWaiter, WaitList, WaitOptions,
@@ -27,6 +27,22 @@ const CLOSED = 1;
 const TYPED = 2;
 const GETTERS = 4;
 const PUTTERS = 8;
+// The overflow policy (options.overflow), also bits of `_x`: neither set is 'reject'.
+const DROP_NEWEST = 16;
+const DROP_OLDEST = 32;
+const DROPS = DROP_NEWEST | DROP_OLDEST;
+const POLICIES = ['reject', 'drop-newest', 'drop-oldest'];
+
+/** Options of `new ThreadSafeQueue(buf, options)`. */
+export interface QueueOptions {
+  /**
+   * What a put does when the queue is full: 'reject' (default: `putSync` throws QueueFull, `put()`
+   * waits), 'drop-newest' (the queue keeps what it has; the new item is dropped) or 'drop-oldest'
+   * (the oldest queued item is dropped to take the new one). Every dropped item is counted in
+   * `dropped()`; under a drop policy `putSync`/`putManySync` never throw QueueFull, `put()` never waits.
+   */
+  overflow?: 'reject' | 'drop-newest' | 'drop-oldest';
+}
 /** From this many items a TypedArray-to-TypedArray batch is copied natively (measured on Kaluma: below it, the loop is cheaper than a view). */
 const BLOCK = 8;
 
@@ -65,6 +81,11 @@ interface Getters extends WaitList {
  *   hand: `q.next().then(({ value, done }) => ...)`.
  * - Cancel-safe: an item goes straight to a waiter that is still waiting, so a `get()` that is
  *   aborted or times out never takes an item, and a `put()` that is aborted never puts one.
+ * - Overflow (`options.overflow`): 'reject' (default) as above; 'drop-newest' keeps what is queued
+ *   and drops the new item; 'drop-oldest' drops the oldest queued item to take the new one (a
+ *   sensor stream that wants the latest readings). Either way `putSync`/`putManySync` never throw
+ *   QueueFull, `put()` never waits, and `dropped()` counts every item the policy discarded. The
+ *   consumer never sees a dropped item, nor an item twice.
  * - `close()`: later puts throw `QueueClosed`, pending puts reject with it, the consumer drains
  *   what is left and then `for await` ends (`get()` rejects with `QueueClosed`).
  * - A TypedArray buffer rejects what it cannot hold faithfully: a non-number (TypeError),
@@ -103,6 +124,8 @@ export class ThreadSafeQueue<T> implements AsyncIterator<T> {
   private declare _exec: (resolve: (value: any) => void, reject: (reason: any) => void) => void;
   /** Waiting put()s with their items, oldest first; only while the ring is full. */
   private declare _putters: WaitList;
+  /** Items the overflow policy discarded (wraps at 2^27, JerryScript's largest direct integer). */
+  private declare _dropped: number;
   private declare _buf: QueueBuffer<T>;
   /** The buffer's length N. */
   private declare _n: number;
@@ -116,8 +139,8 @@ export class ThreadSafeQueue<T> implements AsyncIterator<T> {
    *   Throws TypeError for anything else (a string too, which the type refuses as well),
    *   RangeError for fewer than 2 slots; a TypeError without `new` or with a second argument.
    */
-  constructor(buf: QueueBuffer<T> & object) {
-    construct(this, ThreadSafeQueue, arguments.length, 1, 'ThreadSafeQueue');
+  constructor(buf: QueueBuffer<T> & object, options?: QueueOptions) {
+    construct(this, ThreadSafeQueue, arguments.length, 2, 'ThreadSafeQueue');
     const typed = isTypedArray(buf);
     if (!typed && !Array.isArray(buf)) {
       throw new TypeError('ThreadSafeQueue: buf must be an Array or a TypedArray, got ' + describe(buf));
@@ -125,17 +148,26 @@ export class ThreadSafeQueue<T> implements AsyncIterator<T> {
     if (buf.length < 2) {
       throw new RangeErr('ThreadSafeQueue: buf must have at least 2 slots (N slots hold N-1 items), got ' + buf.length);
     }
+    let policy = 0;
+    if (options !== undefined) {
+      if (options === null || typeof options !== 'object') throw new TypeError('ThreadSafeQueue: options must be an object like { overflow }, got ' + describe(options));
+      for (const key in options) if (key !== 'overflow') throw unknownOption('ThreadSafeQueue', key, 'overflow');
+      const o = options.overflow;
+      policy = o === undefined ? 0 : POLICIES.indexOf(o);
+      if (policy < 0) throw new TypeError("ThreadSafeQueue: options.overflow must be 'reject', 'drop-newest' or 'drop-oldest', got " + describe(o));
+    }
+    this._dropped = 0;
     this.onwait = null;
+    this._putters = new WaitList();
+    this._n = buf.length;
+    this._buf = buf;
     const g: Getters = { j: null, m: AS_ITEM, tail: null, head: null, r: null }; // hottest last (JerryScript searches from the newest)
-    this._getters = g;
     this._exec = function (resolve, reject) {
       g.r = resolve;
       g.j = reject;
     };
-    this._putters = new WaitList();
-    this._buf = buf;
-    this._n = buf.length;
-    this._x = typed ? TYPED : 0;
+    this._getters = g;
+    this._x = (typed ? TYPED : 0) | (policy === 1 ? DROP_NEWEST : policy === 2 ? DROP_OLDEST : 0);
     this._ri = 0;
     this._wi = 0;
   }
@@ -152,7 +184,9 @@ export class ThreadSafeQueue<T> implements AsyncIterator<T> {
   /**
    * Resolves with the next item, waiting while the queue is empty; rejects with
    * `QueueClosed` once a closed queue is drained, `AbortError`/`TimeoutError` per `options`
-   * (and then no item is taken). Allocates a promise.
+   * (and then no item is taken). Allocates a promise. Without options it does not hold the
+   * event loop: once consumers have been answered at once for 10 ms since the loop last turned,
+   * the item is taken now and the promise resolves at the next loop turn (src/turn.ts).
    */
   get(options?: WaitOptions): Promise<T> {
     if (options !== undefined) {
@@ -183,6 +217,9 @@ export class ThreadSafeQueue<T> implements AsyncIterator<T> {
    * Async-iterator step: resolves `{ value, done: false }` with the next item, or
    * `{ done: true }` once a closed queue is drained. `for await (const x of q)` calls it;
    * call it by hand where there is no `Symbol.asyncIterator`. Allocates a promise and a result.
+   * It does not hold the event loop: once consumers have been answered at once for 10 ms since
+   * the loop last turned, the item is taken now and the result resolves at the next loop turn,
+   * so timers keep running under a backlog (src/turn.ts).
    */
   next(): Promise<IteratorResult<T>> {
     if (this._ri !== this._wi) {
@@ -241,7 +278,7 @@ export class ThreadSafeQueue<T> implements AsyncIterator<T> {
     }
     if ((this._x & CLOSED) !== 0) return Promise.reject(new QueueClosed('ThreadSafeQueue.put: the queue is closed'));
     if ((this._x & TYPED) !== 0) this._check(item, 'ThreadSafeQueue.put');
-    if (!this.full()) {
+    if ((this._x & DROPS) !== 0 || !this.full()) { // a drop policy never waits
       this.putSync(item);
       return RESOLVED;
     }
@@ -284,7 +321,14 @@ export class ThreadSafeQueue<T> implements AsyncIterator<T> {
     const ri = this._ri;
     let next = wi + 1;
     if (next === this._n) next = 0;
-    if (next === ri) throw new QueueFull('ThreadSafeQueue.putSync: the queue is full (capacity ' + (this._n - 1) + ')');
+    if (next === ri) {
+      if ((x & DROPS) === 0) throw new QueueFull('ThreadSafeQueue.putSync: the queue is full (capacity ' + (this._n - 1) + ')');
+      this._dropped = (this._dropped + 1) & 0x7ffffff;
+      if ((x & DROP_NEWEST) !== 0) return; // the queue keeps what it has
+      // drop-oldest: the oldest item goes, its slot is freed (one context: no take is under way)
+      if ((x & TYPED) === 0) this._buf[ri] = void 0 as any;
+      this._ri = next + 1 === this._n ? 0 : next + 1;
+    }
     this._buf[wi] = item;
     this._wi = next; // publish: the item is visible to the consumer from here on
   }
@@ -317,7 +361,8 @@ export class ThreadSafeQueue<T> implements AsyncIterator<T> {
    * Takes up to `max` (default: all that fit) of the oldest items into `into[0..n-1]` in one
    * call and returns n: 0 when the queue is empty (also once closed and drained: it never
    * throws QueueEmpty or QueueClosed). Frees their slots as `getSync()` does (waiting `put()`s
-   * move in); never allocates. Stops before an item `into` cannot hold (a bigint or a Symbol
+   * move in). TypedArray queue into a TypedArray, 8 items or more: copied natively through one
+   * view per run (what it allocates); otherwise it never allocates. Stops before an item `into` cannot hold (a bigint or a Symbol
    * into a number TypedArray, an object whose `valueOf` throws): that item stays queued, and
    * when it is the first the engine's error is rethrown. Throws TypeError for an `into` that is
    * not an Array or TypedArray, RangeError for a `max` that is not an integer >= 0.
@@ -382,7 +427,9 @@ export class ThreadSafeQueue<T> implements AsyncIterator<T> {
    * Puts `items[start]`, `items[start + 1]`, … (`count` of them, default: to the end) in order,
    * as many as fit, in one call, and returns how many it put: it stops at the first item it
    * cannot put (the queue is full or closed, or a TypedArray buffer cannot hold that item
-   * faithfully), and `putSync()` of that item says why. The first item goes to a waiting
+   * faithfully), and `putSync()` of that item says why. Under a drop policy a full queue does not
+   * stop it: it returns the items taken care of (put, or dropped and counted in `dropped()`), all
+   * of them unless the queue is closed or the buffer refuses one. The first item goes to a waiting
    * consumer as with `putSync()`. The producer's twin of `getManySync()`: one call per batch
    * instead of one per item (a call costs about 50 µs on Kaluma). Never allocates (an item
    * handed to a waiting `next()` gets its result object). Throws TypeError for `items` that is
@@ -420,6 +467,25 @@ export class ThreadSafeQueue<T> implements AsyncIterator<T> {
     // How many fit, worked out once: the loop then costs a copy and an index step per item.
     let room = this._ri - wi - 1;
     if (room < 0) room += n;
+    // A drop policy takes care of every item: drop-oldest makes room for the batch (when it is
+    // longer than the queue its own first items go too), drop-newest drops what does not fit.
+    let over = 0;
+    if ((x & DROPS) !== 0 && end - i > room) {
+      over = end - i - room;
+      if ((x & DROP_OLDEST) !== 0) {
+        const old = over < n - 1 - room ? over : n - 1 - room; // queued items that go
+        let ri = this._ri;
+        for (let k = 0; k < old; k++) {
+          if ((x & TYPED) === 0) buf[ri] = void 0 as any;
+          if (++ri === n) ri = 0;
+        }
+        this._ri = ri;
+        room += old;
+        i += over - old;
+        this._dropped = (this._dropped + over) & 0x7ffffff; // counted at once: they are gone
+        over = 0;
+      }
+    }
     const last = end - i < room ? end : i + room;
     if ((x & TYPED) === 0) {
       while (i < last) {
@@ -445,6 +511,10 @@ export class ThreadSafeQueue<T> implements AsyncIterator<T> {
       }
     }
     this._wi = wi; // publish: the items are visible to the consumer from here on
+    if (over !== 0 && i === last) {
+      this._dropped = (this._dropped + over) & 0x7ffffff; // drop-newest: the rest of the batch
+      i = end;
+    }
     return i - (start === void 0 ? 0 : start);
   }
 
@@ -504,6 +574,17 @@ export class ThreadSafeQueue<T> implements AsyncIterator<T> {
   /** True after `close()`. */
   closed(): boolean {
     return (this._x & CLOSED) !== 0;
+  }
+
+  /** Items the overflow policy discarded so far (always 0 under 'reject'; wraps at 2^27). Never allocates. */
+  dropped(): number {
+    return this._dropped;
+  }
+
+  /** The overflow policy: 'reject', 'drop-newest' or 'drop-oldest'. */
+  overflow(): 'reject' | 'drop-newest' | 'drop-oldest' {
+    const x = this._x;
+    return POLICIES[(x & DROP_NEWEST) !== 0 ? 1 : (x & DROP_OLDEST) !== 0 ? 2 : 0] as any;
   }
 
   /** Adds a consumer waiter (the ring is empty and the queue open), then tells `onwait`. */

@@ -69,7 +69,7 @@ test('an async program built for Espruino is refused, naming where it uses async
 
 test('an import a board cannot load is refused, naming what a board program may import', async () => {
   const msg = await rejects(build("import { x } from 'lodash';\nconsole.log(x);\n"));
-  assert.match(msg, /app\d+\.ts:1 imports "lodash": a board program can import only 'threadsafe', 'threadsafe\/kaluma', its own files \(\.\/\.\.\.\) and Kaluma's built-in modules/);
+  assert.match(msg, /app\d+\.ts:1 imports "lodash": a board program can import only 'threadsafe', 'threadsafe\/kaluma' \(or 'threadsafe\/espruino'\), its own files \(\.\/\.\.\.\) and Kaluma's built-in modules/);
 });
 
 test('a type error against the Kaluma declarations fails the build with the diagnostic', async () => {

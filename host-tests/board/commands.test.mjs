@@ -2,7 +2,9 @@
 // options and exit codes; unknown verbs and options are refused naming what is known; the demo
 // list is one; imports run one way (commands -> lib -> src; nothing in src/, scripts/ or board/
 // imports a test folder, board/ holds demos that import the library by its package name).
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -71,5 +73,37 @@ test('imports run one way: src/ imports nothing outside it; src/, scripts/ and b
   assert.equal(bad, []);
   assert.equal(readdirSync(join(ROOT, 'board')).filter((f) => !/\.ts$|^README\.md$|^tsconfig\.json$|^espruino$/.test(f)), [], 'board/ holds demos only');
 });
+
+const EMU = join(ROOT, '..', 'shared', 'kaluma-emu');
+const FILES = { 'kaluma-rp2-pico-1.2.1.uf2': join(EMU, 'kaluma-rp2-pico-1.2.1.uf2'), 'bootrom-b1.bin': join(EMU, 'bootrom-b1.bin') };
+if (!Object.values(FILES).every((f) => existsSync(f))) {
+  console.log(`commands.test: skipping "fetch-firmware from a mirror": the firmware files (${Object.values(FILES).join(', ')}) are absent`);
+} else {
+  test('fetch-firmware downloads both files from a mirror (a local HTTP server), checks their sha256, caches them, and does not fetch them again', async () => {
+    const served = [];
+    const server = createServer((req, res) => {
+      const name = req.url.slice(1);
+      served.push(name);
+      if (!FILES[name]) return res.writeHead(404).end();
+      res.writeHead(200).end(readFileSync(FILES[name]));
+    });
+    await new Promise((r) => server.listen(0, '127.0.0.1', r));
+    const dest = mkdtempSync(join(tmpdir(), 'threadsafe-fetch-'));
+    try {
+      const url = `http://127.0.0.1:${server.address().port}`;
+      const first = await run(CLI, ['fetch-firmware', '--base-url', url, '--dest', dest]);
+      assert.is(first.code, 0, first.out);
+      assert.match(first.out, /downloaded bootrom-b1\.bin, kaluma-rp2-pico-1\.2\.1\.uf2 in /);
+      assert.equal(readdirSync(dest).sort(), ['bootrom-b1.bin', 'kaluma-rp2-pico-1.2.1.uf2']);
+      const again = await run(CLI, ['fetch-firmware', '--base-url', url, '--dest', dest]);
+      assert.is(again.code, 0, again.out);
+      assert.match(again.out, /already cached/);
+      assert.is(served.length, 2, served.join(','));
+    } finally {
+      server.close();
+      rmSync(dest, { recursive: true, force: true });
+    }
+  });
+}
 
 test.run();

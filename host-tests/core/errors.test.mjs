@@ -92,7 +92,8 @@ for (const { name, lib } of BUILDS) {
   const constructors = [
     ['ThreadSafeFlag', () => [], 0],
     ['ThreadSafeEvent', () => [], 0],
-    ['ThreadSafeQueue', () => [new Array(4)], 1],
+    ['ThreadSafeQueue', () => [new Array(4), {}], 2],
+    ['ThreadSafeMessage', () => [], 0],
     ['AbortController', () => [], 0],
   ];
 
@@ -111,7 +112,7 @@ for (const { name, lib } of BUILDS) {
     }
     throwsLike(() => new ThreadSafeEvent(5), TypeError, /takes 0 argument/);
     throwsLike(() => new ThreadSafeFlag('x'), TypeError, /takes 0 argument/);
-    throwsLike(() => new ThreadSafeQueue(new Array(4), 10), TypeError, /takes 1 argument/);
+    throwsLike(() => new ThreadSafeQueue(new Array(4), {}, 10), TypeError, /takes 2 argument/);
   });
 
   args('a subclass of a primitive is constructed with new as usual', () => {

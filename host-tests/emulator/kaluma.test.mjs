@@ -27,10 +27,13 @@ if (why) {
     const step = () => (ctl.setPin(17, (v ^= 1)), ctl.at((t += 0.125), step));
     ctl.at(t, step);
   };
+  const live = [];
   const runs = {
-    timer: emulate({ ...base, code: timer, ms: 1300, heap: true }),
+    timer: emulate({ ...base, code: timer, ms: 1300, heap: true, onLine: (l) => live.push(l) }),
     boot: emulate({ ...base, code: timer, upload: 'boot', ms: 1300, until: 'timer' }),
     crash: emulate({ ...base, code: breaksRule, ms: 3000, script: edges }),
+    // a 4000-character line takes ~160 ms over USB: the run ends in the middle of it
+    cut: emulate({ ...base, code: "var s = ''; for (var i = 0; i < 400; i++) s += 'abcdefghij'; setTimeout(function () { console.log('short'); console.log(s); }, 300);", ms: 250 }),
     serial: emulate({ ...base, code: timer, upload: 'serial', ms: 1300, until: 'timer' }),
     pins: emulate({ ...base, code: pins, ms: 800, wires: [[16, 17]], pins: [{ at: 100, pin: 18, value: 1 }, { at: 150, pin: 18, value: 0 }, { at: 200, pin: 18, value: 1 }], until: /^edges / }),
   };
@@ -39,6 +42,7 @@ if (why) {
     const r = await runs.timer;
     assert.is(r.exitCode, 0, JSON.stringify(r));
     assert.equal(r.lines.map((l) => l.text), ['start', 'timer']);
+    assert.equal(live, r.lines, 'onLine saw each line as it came, with the same stamps');
     const t = r.lines[1].ms;
     assert.ok(t >= 1000 && t < 1100, `timer stamped ${t} ms`);
     assert.ok(r.lines[0].ms >= 0 && r.lines[0].ms < 100, `first line stamped ${r.lines[0].ms} ms`);
@@ -71,6 +75,15 @@ if (why) {
     assert.match(r.crashed.reason, /in exception 29/, 'IO_IRQ_BANK0: the GPIO interrupt');
     assert.match(r.crashed.where, /^_exit\+/, 'the engine gave up (jerry_port_fatal -> exit)');
     assert.ok(r.crashed.ms > 100 && r.crashed.ms < 3000, `crashed at ${r.crashed.ms} ms`);
+  });
+
+  test('a line the board was still printing when the run ended is left out of lines, and notes say so', async () => {
+    const r = await runs.cut;
+    assert.is(r.exitCode, 0, JSON.stringify(r.notes));
+    assert.equal(r.lines.map((l) => l.text), ['short']);
+    assert.match(r.notes.join('\n'), /the run ended while the board was printing a line, left out of lines \(it is tail\): "abcdefghij/);
+    assert.match(r.tail, /^(abcdefghij)+/);
+    assert.ok(r.tail.length < 4000, `tail: ${r.tail.length} characters of 4000`);
   });
 
   test('a jumper wire carries every output edge and the pin script drives its input at its times', async () => {

@@ -18,8 +18,8 @@ const DIR = fileURLToPath(new URL('./heap-programs/', import.meta.url));
 export const PROGRAMS = {
   flag: { what: 'only ThreadSafeFlag', budget: 7800, goal: 4096 }, // 7,576 B measured (16,640 B before tree-shaking)
   event: { what: 'only ThreadSafeEvent', budget: 7400, goal: 5120 }, // 7,184 B (15,864 B)
-  queue: { what: 'only ThreadSafeQueue', budget: 17400, goal: 8192 }, // 16,880 B (15,728 B)
-  all: { what: 'the three primitives and InterruptSource, each used once', budget: 30350, goal: 14336 }, // 29,448 B (27,536 B)
+  queue: { what: 'only ThreadSafeQueue', budget: 18450, goal: 8192 }, // 17,896 B with the overflow policies (16,880 B before them; 15,728 B)
+  all: { what: 'the three primitives and InterruptSource, each used once', budget: 31700, goal: 14336 }, // 30,752 B with the overflow policies (29,448 B before them; 27,536 B)
 };
 
 /** Builds each program into a temporary folder: { name: { code, min } } (min: minified bytes). */

@@ -217,7 +217,8 @@ sync('bad constructor arguments name the argument', () => {
   assert.throws(() => new ThreadSafeQueue(2.5), (e) => e instanceof RangeError);
   assert.throws(() => new ThreadSafeQueue('16'), (e) => e instanceof TypeError && /slots/.test(e.message));
   assert.throws(() => new ThreadSafeQueue(16, 'int8'), (e) => e instanceof TypeError && /type/.test(e.message));
-  assert.throws(() => new ThreadSafeQueue(16, 'int32', 1), (e) => e instanceof TypeError && /takes 2 argument\(s\) at most, got 3/.test(e.message));
+  assert.throws(() => new ThreadSafeQueue(16, 'int32', {}, 1), (e) => e instanceof TypeError && /takes 3 argument\(s\) at most, got 4/.test(e.message));
+  assert.throws(() => new ThreadSafeQueue(16, 'int32', 1), (e) => e instanceof TypeError && /options must be an object/.test(e.message));
 });
 
 sync('block=true on the main thread throws a TypeError that says why, instead of freezing', () => {

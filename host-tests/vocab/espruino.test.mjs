@@ -40,6 +40,12 @@ const PROGRAMS = {
     'TypeError true: ThreadSafeMessage.wait: unknown option "timeot" (the options are signal, timeout)',
     'DONE',
   ],
+  overflow: [
+    'drop-newest 0,1,2 dropped 3; drop-oldest 3,4,5 dropped 3',
+    'putManySync 5 -> 12,13,14 dropped 5 policy drop-oldest',
+    'put on a drop-oldest queue resolved; qsize 1',
+    'DONE',
+  ],
   select: [
     'ready at the call: index 0 value undefined; flag isSet false qsize 1',
     'waiting: true true true true',

@@ -1,5 +1,5 @@
-// `threadsafe build <demo | app.ts | app.js> [--target kaluma|espruino] [--out FILE] [--firmware FILE] [--bootrom FILE] [--no-heap]`
-import { relative } from 'node:path';
+// `threadsafe build <demo | app.ts | app.js> [--target kaluma|espruino] [--out FILE] [--firmware FILE] [--bootrom FILE] [--espruino PATH] [--no-heap]`
+import { relative, resolve } from 'node:path';
 import { parseArgs } from '../lib/args.mjs';
 import { buildProgram, checkProgram, heapAfterParse, resolveProgram } from '../lib/program.mjs';
 import { userCwd } from '../lib/root.mjs';
@@ -14,23 +14,22 @@ every attachInterrupt handler (named by your file:line:col), fits Kaluma's progr
 names are warnings. A .js program is checked only.
 Then prints its size and what it costs: for Kaluma the heap it takes once parsed (measured on
 the emulated firmware when its files are at hand, else estimated, and it says which); for
-Espruino the variables (blocks of 16 bytes) its source takes once loaded.
+Espruino the variables (its memory blocks) the program takes once loaded, measured on the
+interpreter --espruino names.
 
   --target   kaluma (default) or espruino (refuses async syntax)
   --out      the bundle to write (default: dist/<name>.js; demos in the repository: dist/board/)
   --firmware a Kaluma 1.2.1 image (.uf2/.bin) to measure the heap on (or KALUMA_FIRMWARE)
   --bootrom  the RP2040 bootrom, raw 16 KB (or RP2040_BOOTROM); without them: what fetch-firmware cached
-  --no-heap  skip the heap figure
+  --espruino an Espruino interpreter binary to measure the variables on (--target espruino)
+  --no-heap  skip the heap (or variables) figure
 
 Exit codes: 0 built and checked, 1 the build or a check failed, 2 bad arguments.`;
-
-/** Espruino's cost of a program: its source, stored as the interpreter's 16-byte variable blocks (about 12 characters each). */
-const espruinoVars = (bytes) => Math.ceil(bytes / 12);
 
 export async function main(argv) {
   let o;
   try {
-    o = parseArgs(argv, ['target', 'out', 'firmware', 'bootrom'], ['heap']);
+    o = parseArgs(argv, ['target', 'out', 'firmware', 'bootrom', 'espruino'], ['heap']);
   } catch (e) {
     console.error(`build: ${e.message}\n${help.split('\n')[0]}`);
     return 2;
@@ -80,8 +79,17 @@ export async function main(argv) {
   const level = built.asyncAt || (!program.source && target === 'kaluma') ? 'ES2018' : 'ES5';
   if (target === 'espruino') {
     console.log(`  checks: ok (syntax, ${level}, no TypeScript helpers, nothing used before its declaration)`);
-    console.log(`  Espruino: about ${espruinoVars(bytes)} variables for its source once loaded (each 16 B; an Espruino Pico build has thousands, ` +
-      'see process.memory() on the board); no async syntax; timers and setWatch callbacks run on the main loop, so the interrupt rule does not apply');
+    if (o.heap !== false && o.espruino) {
+      try {
+        const { espruinoVariables } = await import('../lib/espruino.mjs');
+        const v = await espruinoVariables(resolve(userCwd(), o.espruino), (await import('node:fs')).readFileSync(built.file, 'utf8'));
+        console.log(`  variables after load: ${v.vars} (measured on ${o.espruino}: process.memory().usage ${v.full} after the program's top level, ${v.empty} for an empty program)`);
+      } catch (e) {
+        console.error(`build: the variables could not be measured: ${e.message}`);
+        return 1;
+      }
+    } else if (o.heap !== false) console.log('  variables after load: not measured (give --espruino PATH, an Espruino interpreter, to measure them)');
+    console.log('  on Espruino: no async syntax; setWatch and timer callbacks run on the main loop, so the interrupt rule does not apply; memory is counted in variables, not bytes');
     console.log(`  next: threadsafe emulate ${o._[0]} --target espruino --espruino PATH`);
     return 0;
   }

@@ -4,10 +4,12 @@ import { parseArgs } from '../lib/args.mjs';
 import { DEMOS } from '../kaluma-sim/demos.mjs';
 import { firmwareFiles, resolveProgram } from '../lib/program.mjs';
 import { userCwd } from '../lib/root.mjs';
-import { emulate, prepare } from '../lib/run.mjs';
+import { emulate, emulateEspruino, prepare } from '../lib/run.mjs';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { badRunOptions } from './sim.mjs';
 
-export const help = `threadsafe emulate <demo | app.ts | app.js> [--firmware FILE] [--bootrom FILE] [--seconds N] [--wire OUT:IN] [--no-build]
+export const help = `threadsafe emulate <demo | app.ts | app.js> [--target kaluma|espruino] [--firmware FILE] [--bootrom FILE] [--espruino PATH] [--seconds N] [--wire OUT:IN] [--no-build]
 
 Builds the program (as \`threadsafe build\` does, checks included) and runs it on the real
 Kaluma 1.2.1 firmware in an emulated RP2040 (rp2040js): the real engine, heap and interrupts,
@@ -16,7 +18,14 @@ with the ms since the program started, then a summary that counts the program's 
 errors, and apart from them what the firmware misreports (a rejection the program catches with
 try/await/catch is printed as "Uncaught (in promise)" by Kaluma 1.2.1: not the program's error).
 
-  --firmware the Kaluma firmware: the .uf2 Kaluma publishes, or a .bin (or KALUMA_FIRMWARE)
+With --target espruino the program is built for Espruino (ES5, no async syntax) and runs on an
+Espruino interpreter binary you name with --espruino PATH (e.g. the Linux build of Espruino
+2v29) for --seconds of wall time, or without it on Espruino's RP2040 port in the emulated RP2040
+(--firmware its .uf2/.bin, or ESPRUINO_FIRMWARE).
+
+  --target   kaluma (default) or espruino
+  --espruino an Espruino interpreter binary to run the program on (--target espruino)
+  --firmware the firmware: for Kaluma the .uf2 Kaluma publishes, or a .bin (or KALUMA_FIRMWARE)
   --bootrom  the RP2040 B1 bootrom as a raw 16 KB file (or RP2040_BOOTROM)
              Without them: the files \`threadsafe fetch-firmware\` cached.
   --seconds  emulated seconds to run (default: the demo's, else 5)
@@ -29,7 +38,7 @@ firmware crashed, 2 bad arguments, 3 the firmware or the bootrom is absent (it s
 export async function main(argv) {
   let o;
   try {
-    o = parseArgs(argv, ['seconds', 'wire', 'firmware', 'bootrom'], ['build']);
+    o = parseArgs(argv, ['seconds', 'wire', 'firmware', 'bootrom', 'target', 'espruino'], ['build']);
   } catch (e) {
     console.error(`emulate: ${e.message}\nusage: ${help.split('\n')[0]}`);
     return 2;
@@ -54,9 +63,39 @@ export async function main(argv) {
     console.error(`emulate: ${e.message}`);
     return 2;
   }
-  const files = firmwareFiles({ target: 'kaluma', firmware: o.firmware, bootrom: o.bootrom });
+  const target = o.target || (o.espruino ? 'espruino' : 'kaluma');
+  if (target !== 'kaluma' && target !== 'espruino') {
+    console.error(`emulate: --target must be kaluma or espruino, not "${target}"`);
+    return 2;
+  }
+  if (o.espruino && target !== 'espruino') {
+    console.error('emulate: --espruino runs an Espruino interpreter: give --target espruino (or leave --target out)');
+    return 2;
+  }
+  if (o.espruino) {
+    const bin = resolve(userCwd(), o.espruino);
+    if (!existsSync(bin)) {
+      console.error(`emulate: --espruino ${o.espruino}: no such file (give the path of an Espruino interpreter binary, e.g. the Linux build of Espruino 2v29)`);
+      return 3;
+    }
+    let prepared;
+    try {
+      prepared = await prepare(program, { build: o.build !== false, target: 'espruino' });
+    } catch (e) {
+      console.error(`emulate: ${e.message}`);
+      return 1;
+    }
+    for (const w of prepared.warnings) console.error(`emulate: warning: ${w}`);
+    const seconds = o.seconds !== undefined ? Number(o.seconds) : 5;
+    console.log(`=== ${program.name}: ${relative(userCwd(), prepared.file)} on the Espruino interpreter ${relative(userCwd(), bin) || bin}, at most ${seconds} s of wall time`);
+    const res = await emulateEspruino(program, prepared.file, { bin, seconds });
+    console.log(`--- summary: ${res.summary}`);
+    return res.ok ? 0 : 1;
+  }
+  const files = firmwareFiles({ target, firmware: o.firmware, bootrom: o.bootrom });
   if (files.missing) {
-    console.error(`emulate: cannot run on the firmware: ${files.missing}.\n` +
+    console.error(`emulate: cannot run on the firmware: ${files.missing}.\n` + (target === 'espruino'
+      ? '  Give Espruino\'s RP2040 port with --firmware (it is in no release: build it from espruino/Espruino, make BOARD=RP2040_PICO) and the bootrom with --bootrom,\n  or an Espruino interpreter binary with --espruino PATH\n' : '') +
       '  Give the Kaluma 1.2.1 firmware (--firmware kaluma-rp2-pico-1.2.1.uf2, from https://github.com/kaluma-project/kaluma/releases)\n' +
       '  and the RP2040 bootrom (--bootrom b1.bin, from https://github.com/raspberrypi/pico-bootrom-rp2040/releases), or run `threadsafe fetch-firmware`;\n' +
       `  or run it in the simulation: threadsafe sim ${o._[0]}`);
@@ -64,17 +103,17 @@ export async function main(argv) {
   }
   let prepared;
   try {
-    prepared = await prepare(program, { build: o.build !== false });
+    prepared = await prepare(program, { build: o.build !== false, target });
   } catch (e) {
     console.error(`emulate: ${e.message}`);
     return 1;
   }
   for (const w of prepared.warnings) console.error(`emulate: warning: ${w}`);
-  const demo = program.demo ? DEMOS[program.name] : null;
+  const demo = program.demo && target === 'kaluma' ? DEMOS[program.name] : null;
   const seconds = o.seconds !== undefined ? Number(o.seconds) : demo ? demo.seconds : 5;
-  console.log(`=== ${program.name}: ${relative(userCwd(), prepared.file)} on the Kaluma 1.2.1 firmware (emulated RP2040), ${seconds} s of emulated time`);
-  if (demo || o.wire) console.log(`    wiring: ${o.wire ? 'GP' + o.wire.replace(/:/g, ' wired to GP') : demo.wiring}`);
-  const res = await emulate(program, prepared.file, { seconds, wire: o.wire, firmware: files.firmware, bootrom: files.bootrom });
+  console.log(`=== ${program.name}: ${relative(userCwd(), prepared.file)} on ${target === 'kaluma' ? 'the Kaluma 1.2.1 firmware' : 'Espruino\'s RP2040 port'} (emulated RP2040), ${seconds} s of emulated time`);
+  if (demo || o.wire) console.log(`    wiring: ${o.wire ? o.wire.split(',').map((w) => 'GP' + w.replace(':', ' wired to GP')).join(', ') : demo.wiring}`);
+  const res = await emulate(program, prepared.file, { seconds, wire: o.wire, firmware: files.firmware, bootrom: files.bootrom, target });
   console.log(`--- summary: ${res.summary}`);
   return res.ok ? 0 : 1;
 }

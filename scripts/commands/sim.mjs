@@ -79,7 +79,7 @@ export async function main(argv) {
   const demo = program.demo ? DEMOS[program.name] : null;
   const seconds = o.seconds !== undefined ? Number(o.seconds) : demo ? demo.seconds : 5;
   console.log(`=== ${program.name}: ${relative(userCwd(), prepared.file)} on a simulated Pico (Kaluma 1.2.1), ${seconds} s of virtual time`);
-  if (demo || o.wire) console.log(`    wiring: ${o.wire ? 'GP' + o.wire.replace(/:/g, ' wired to GP') : demo.wiring}`);
+  if (demo || o.wire) console.log(`    wiring: ${o.wire ? o.wire.split(',').map((w) => 'GP' + w.replace(':', ' wired to GP')).join(', ') : demo.wiring}`);
   let res;
   try {
     res = await simulate(program, prepared.file, { seconds, wire: o.wire, input: o.input });

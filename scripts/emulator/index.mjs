@@ -23,7 +23,11 @@
 //   startOn  string | RegExp: time 0 of `pins`/`script` is when a line matching it is printed
 //   onLine({ ms, text }) each complete line as it arrives
 //   heap     true: result.heap = process.memoryUsage() on the board once the run is over (Kaluma)
-// -> { lines: [{ ms, text }] (complete lines), tail (a line cut off by the end of the run), output, errors: [{ kind, where?, text, ms, stack }],
+//   timeBase 'start' (default) | 'ready': count ms and pins from when the top level returned
+//   tracePins [pins]: their changes come back in pinLog [{ us, pin, dir, level }]
+//   wallTimeoutMs  give up (exitCode 5) after this much wall time (default 300000)
+// -> { lines: [{ ms, text }] (complete lines), tail (a line cut off by the end of the run, also
+//      said in notes), output, errors: [{ kind, where?, text, ms, stack }],
 //      misreported: [{ text, ms, why }], crashed: null | { kind, reason, ms, pc, lr, where? },
 //      heap?, exitCode, untilSeen, notes, stats, pinLog }
 //   ms count from the program's start (Kaluma: when `.load` ran it; Espruino: when load() ran it;

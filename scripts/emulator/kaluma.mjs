@@ -202,9 +202,10 @@ export class KalumaBoard extends Board {
   }
 
   /** The program's lines since start(): [{ ns (when its newline arrived), text, red, raw }]; empty lines and bare prompts dropped. */
-  lines({ partial = true } = {}) {
+  lines({ partial = true, cursor = null } = {}) {
     const out = [];
-    let off = this.outputMark;
+    // cursor { off }: continue from where the last call stopped (complete lines only)
+    let off = cursor ? Math.max(cursor.off ?? 0, this.outputMark) : this.outputMark;
     const s = this.output;
     while (off < s.length) {
       let nl = s.indexOf('\n', off);
@@ -217,6 +218,7 @@ export class KalumaBoard extends Board {
       const text = cleanLine(raw);
       if (text.trim()) out.push({ ns: this.timeAt(complete ? nl : nl - 1), text, red: raw.includes('\x1b[31m'), raw });
       off = nl + 1;
+      if (cursor && complete) cursor.off = off;
     }
     return out;
   }

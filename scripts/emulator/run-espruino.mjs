@@ -58,7 +58,10 @@ export async function runEspruino(opts) {
   let harness = null;
   let baseNs = 0;
   let seen = 0;
+  let seenLen = -1;
   const drain = () => {
+    if (board.output.length === seenLen) return found; // nothing new (checked once per 2 ms slice)
+    seenLen = board.output.length;
     const lines = board.lines({ partial: false });
     for (; seen < lines.length; seen++) {
       const l = lines[seen];
@@ -102,13 +105,19 @@ export async function runEspruino(opts) {
     if (!board.crashed) harness = e.message;
   }
   const stamp0 = o.timeBase === 'ready' ? baseNs : board.startNs;
-  const lines = board.lines().map((l) => ({ ms: (l.ns - stamp0) / 1e6, text: l.text }));
-  const { errors, notes } = accountEspruinoErrors(lines, (board.readyNs - stamp0) / 1e6);
+  // complete lines only: a line cut by the end of the run is `tail` (and said in notes), as on Kaluma
+  const all = board.lines().map((l) => ({ ms: (l.ns - stamp0) / 1e6, text: l.text }));
+  const complete = board.lines({ partial: false }).length;
+  const cut = all.length > complete ? all[all.length - 1] : null;
+  const lines = all.slice(0, complete);
+  const { errors, notes } = accountEspruinoErrors(all, (board.readyNs - stamp0) / 1e6);
+  if (cut) notes.push(`the run ${board.crashed ? 'crashed' : 'ended'} while the board was printing a line, left out of lines (it is tail): ${JSON.stringify(cut.text)}`);
   const crashed = board.crashed ? { ...board.crashed, ms: (board.crashed.ns - stamp0) / 1e6 } : null;
   stats.totalWallMs = Date.now() - w0;
   stats.flashOps = board.flashOps;
   return {
     lines,
+    tail: cut ? cut.text : undefined,
     output: lines.map((l) => l.text).join('\n') + (lines.length ? '\n' : ''),
     errors,
     misreported: [],

@@ -78,14 +78,12 @@ export async function runKaluma(opts) {
     for (const p of o.pins) board.schedulePin(at0 + p.at * 1e6, p.pin, p.value ? 1 : 0);
   };
   let found = false;
-  const emitted = { n: 0 };
   const until = matcher(o.until);
   const stampNs = () => (o.timeBase === 'ready' ? baseNs : startNs);
-  // complete lines so far, for onLine/until as they arrive
+  // complete lines as they arrive (checked once per 2 ms slice, from where the last look stopped)
+  const cursor = { off: 0 };
   const drain = () => {
-    const lines = board.lines({ partial: false });
-    for (; emitted.n < lines.length; emitted.n++) {
-      const l = lines[emitted.n];
+    for (const l of board.lines({ partial: false, cursor })) {
       if (o.onLine) o.onLine({ ms: (l.ns - stampNs()) / 1e6, text: l.text });
       if (until && !found && until(l.text)) found = true;
     }
@@ -108,7 +106,8 @@ export async function runKaluma(opts) {
     }
     if (o.startOn != null) {
       const on = matcher(o.startOn);
-      const ok = await board.runUntil(() => board.lines({ partial: false }).some((l) => on(l.text)), { maxMs: o.ms });
+      const startCursor = { off: 0 };
+      const ok = await board.runUntil(() => board.lines({ partial: false, cursor: startCursor }).some((l) => on(l.text)), { maxMs: o.ms });
       if (!ok && !board.crashed) throw new Error(`startOn ${o.startOn} was not printed within ${o.ms} emulated ms`);
       baseNs = board.nowNs;
     }
@@ -134,12 +133,15 @@ export async function runKaluma(opts) {
     if (!board.crashed) harness = e.message;
   }
   const base = stampNs();
+  // complete lines only: a line the run stopped in the middle of is `tail` (and said in notes),
+  // not a printed line (a test parsing "key value" lines would read it with its end missing);
+  // it still counts for the error accounting (an error cut off is still an error)
   const lines = board.lines().map((l) => ({ ms: (l.ns - base) / 1e6, text: l.text, red: l.red }));
-  // a line the run stopped in the middle of counts for the errors above but is not a printed
-  // line: it is `tail` (a test parsing "key value" lines would read it with its end missing)
   const complete = board.lines({ partial: false }).length;
+  const cut = lines.length > complete ? lines[lines.length - 1] : null;
   const topLevelEndMs = o.upload === 'boot' ? -Infinity : (board.readyNs - base) / 1e6;
   const { errors, misreported, notes } = accountErrors(lines, { tracker, topLevelEndMs });
+  if (cut) notes.push(`the run ${board.crashed ? 'crashed' : 'ended'} while the board was printing a line, left out of lines (it is tail): ${JSON.stringify(cut.text)}`);
   // heap: true -> process.memoryUsage() typed at the REPL once the run is over (after the lines
   // above were taken, so it is not among them)
   let heap;

@@ -21,6 +21,7 @@ const rel = (file) => relative(userCwd(), file) || file;
  * returns { file, warnings } or throws an Error with the build's or the checks' message.
  */
 export async function prepare(program, { build = true, target = 'kaluma' } = {}) {
+  // (target: 'espruino' builds and checks for Espruino: ES5, no async syntax)
   if (!program.source) {
     const problems = checkProgram(program.bundle, { target, simulate: false, js: true });
     if (problems.length) throw new Error(`${rel(program.bundle)} fails its checks:\n  ${problems.join('\n  ')}`);
@@ -107,4 +108,19 @@ export async function emulate(program, file, { seconds, wire, firmware, bootrom,
   for (const e of errors) log(`    uncaught: ${e}`);
   for (const m of misreported) log(`    misreported (not the program's error): ${m}`);
   return { ok: !r.crashed && r.exitCode !== 5 && errors.length === 0, summary, result: r, errors, misreported };
+}
+
+/**
+ * Runs a built program on an Espruino interpreter binary (`bin`, e.g. the Linux build) for at
+ * most `seconds` of wall time. Resolves { ok, summary, errors }: the run fails on any error the
+ * interpreter reports as uncaught.
+ */
+export async function emulateEspruino(program, file, { bin, seconds, log = console.log } = {}) {
+  const { runEspruino } = await import('./espruino.mjs');
+  const started = Date.now();
+  const r = await runEspruino({ bin, code: readFileSync(file, 'utf8'), ms: Math.round(seconds * 1000), onLine: (l) => log(stamp(l.ms, l.text)) });
+  const ended = r.stopped ? `stopped after ${seconds} s` : `ended by itself (exit ${r.code})`;
+  const summary = `${plural(r.lines.length, 'line')} printed; ${plural(r.errors.length, 'uncaught error')}; ${ended} (${((Date.now() - started) / 1000).toFixed(1)} s of wall time; stamps are wall ms)`;
+  for (const e of r.errors) log(`    uncaught: ${e}`);
+  return { ok: r.errors.length === 0 && (r.stopped || r.code === 0), summary, errors: r.errors };
 }

@@ -32,6 +32,9 @@ export interface PutTarget<T> {
   closed?(): boolean;
   full?(): boolean;
   putManySync?(items: ArrayLike<T>, start?: number, count?: number): number;
+  /** With `dropped()`: a policy other than 'reject' takes every item; its drops count as the source's `dropped()`. */
+  overflow?(): string;
+  dropped?(): number;
   qsize?(): number;
   maxsize?(): number;
   empty?(): boolean;
@@ -124,7 +127,18 @@ export function kindOf(target: unknown, what: string): number {
  */
 export function offer<T>(target: PutTarget<T>, item: T): number {
   if (typeof target.closed === 'function' && target.closed()) return OFFER_CLOSED;
-  if (typeof target.full === 'function' && target.full()) return OFFER_FULL;
+  if (typeof target.full === 'function' && target.full()) {
+    // a queue with a drop policy takes the item and drops one (the new or the oldest): counted as a full queue's drop
+    const t: any = target;
+    if (typeof t.overflow !== 'function' || t.overflow() === 'reject') return OFFER_FULL;
+    try {
+      target.putSync(item);
+    } catch (e) {
+      rejection = e;
+      return OFFER_REJECTED;
+    }
+    return OFFER_FULL;
+  }
   try {
     target.putSync(item);
   } catch (e) {

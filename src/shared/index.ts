@@ -3,7 +3,7 @@
  * Node only (ES2020); not part of the board bundle dist/threadsafe.js. This file only re-exports.
  */
 export { ThreadSafeQueue } from './queue';
-export type { SharedQueueHandle, SlotType } from './queue';
+export type { SharedQueueHandle, SharedQueueOptions, SlotType } from './queue';
 export { ThreadSafeEvent } from './event';
 export type { SharedEventHandle } from './event';
 export { ThreadSafeFlag } from './flag';

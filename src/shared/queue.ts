@@ -22,6 +22,9 @@ export interface SharedQueueHandle {
 // Control words (Int32 indices). The producer's words and the consumer's words sit on separate
 // 64-byte lines so that the two threads do not bounce one cache line on every item.
 const W_IDS = 5; // objects made for this queue so far, in any thread: each takes the next as its id
+const W_DROPPED = 6; // items the overflow policy discarded (Atomics.add by the producer)
+const W_POLICY = 7; // the overflow policy: 0 reject, 1 drop-newest, 2 drop-oldest (set once by the constructor)
+const W_LOCK = 8; // drop-oldest only: 1 while a thread moves ri (the producer dropping, the consumer taking)
 const W_WI = 16; // write index: next slot the producer fills           (written by the producer)
 const W_DATA_BELL = 17; // bumped to wake a sleeping consumer              (producer, close())
 const W_PUT_WAITING = 18; // 1 while the producer sleeps or is about to     (producer)
@@ -36,6 +39,17 @@ const SLOTS_OFFSET = 192;
 const MAX_SLOTS = 1 << 27;
 
 const TYPES: SlotType[] = ['int32', 'uint32', 'float64'];
+const POLICIES = ['reject', 'drop-newest', 'drop-oldest'];
+
+/** Options of `new ThreadSafeQueue(slots, type, options)`. */
+export interface SharedQueueOptions {
+  /**
+   * What a put does when the queue is full: 'reject' (default: `putSync` throws QueueFull or, with
+   * block, sleeps; `put()` waits), 'drop-newest' (the new item is dropped) or 'drop-oldest' (the
+   * oldest queued item is dropped to take it). Drops are counted in `dropped()` (both threads see it).
+   */
+  overflow?: 'reject' | 'drop-newest' | 'drop-oldest';
+}
 const CTORS = [Int32Array, Uint32Array, Float64Array];
 
 // How a waiting getter wants its item: as is (`get()`) or as an iterator result (`next()`).
@@ -68,6 +82,11 @@ const AS_RESULT = 1;
  * - `putSync()` throws `QueueFull`, `getSync()` `QueueEmpty`; with `block=true` (workers only;
  *   the main thread gets a TypeError) they sleep instead, `timeout` ms (0 … 2147483647) at most (then
  *   `TimeoutError`).
+ * - `new ThreadSafeQueue(slots, type, { overflow })`: 'drop-newest' or 'drop-oldest' make a full
+ *   queue drop (counted in `dropped()`) instead: `putSync` never throws QueueFull nor blocks,
+ *   `put()` never waits. Under 'drop-oldest' the producer moves `ri` too, so both sides move it
+ *   under a small spin lock (W_LOCK): the consumer reads the slot and moves `ri` inside it, and
+ *   never gets a dropped, torn or duplicated item.
  * - `close()` from either thread ends the stream: puts throw/reject `QueueClosed`, the
  *   consumer drains what is queued and then `for await` ends and `get()`/`getSync()` throw
  *   `QueueClosed`; sleeping and awaiting partners wake. `watchWorker(worker, q)` closes the
@@ -104,22 +123,33 @@ export class ThreadSafeQueue implements AsyncIterator<number> {
   private _putArmed!: boolean;
   private _onData!: () => void;
   private _onSpace!: () => void;
+  /** The overflow policy (W_POLICY), read once: 0 reject, 1 drop-newest, 2 drop-oldest. */
+  private _policy!: number;
 
   /**
    * A new queue of `slots` (2 … 2^27) slots of `type` (default 'float64'); holds slots-1 items.
    * Throws TypeError/RangeError naming the bad argument (TypeError for a third). Allocates one SharedArrayBuffer of
    * 192 + slots × (4 or 8) bytes, rounded up to a multiple of 8.
    */
-  constructor(slots: number, type: SlotType = 'float64') {
-    construct(this, ThreadSafeQueue, arguments.length, 2, 'ThreadSafeQueue');
+  constructor(slots: number, type: SlotType = 'float64', options?: SharedQueueOptions) {
+    construct(this, ThreadSafeQueue, arguments.length, 3, 'ThreadSafeQueue');
     if (typeof slots !== 'number') throw new TypeError('ThreadSafeQueue: slots must be a number, got ' + describe(slots));
     if (!Number.isInteger(slots) || slots < 2 || slots > MAX_SLOTS) {
       throw new RangeError('ThreadSafeQueue: slots must be an integer from 2 to ' + MAX_SLOTS + ' (N slots hold N-1 items), got ' + slots);
     }
     const t = TYPES.indexOf(type);
     if (t < 0) throw new TypeError("ThreadSafeQueue: type must be 'int32', 'uint32' or 'float64', got " + describe(type));
+    let policy = 0;
+    if (options !== undefined) {
+      if (options === null || typeof options !== 'object') throw new TypeError('ThreadSafeQueue: options must be an object like { overflow }, got ' + describe(options));
+      for (const key in options) if (key !== 'overflow') throw new TypeError('ThreadSafeQueue: unknown option "' + key + '" (the options are overflow)');
+      const o = options.overflow;
+      policy = o === undefined ? 0 : POLICIES.indexOf(o);
+      if (policy < 0) throw new TypeError("ThreadSafeQueue: options.overflow must be 'reject', 'drop-newest' or 'drop-oldest', got " + describe(o));
+    }
     const buffer = new SharedArrayBuffer(queueSize(t, slots));
     const w = new Int32Array(buffer);
+    w[W_POLICY] = policy; // before the header: the header's store publishes it with the rest
     writeHeader(w, KIND_QUEUE, t + 1, slots);
     this._init(w);
   }
@@ -148,6 +178,7 @@ export class ThreadSafeQueue implements AsyncIterator<number> {
     this._type = t;
     this._s = new CTORS[t](w.buffer as any, SLOTS_OFFSET, this._n);
     this._riSeen = this._wiSeen = 0;
+    this._policy = Atomics.load(w, W_POLICY);
     this._id = Atomics.add(w, W_IDS, 1) + 1; // never 0, the words' initial value
     this._getters = new WaitList();
     this._putters = new WaitList();
@@ -323,6 +354,16 @@ export class ThreadSafeQueue implements AsyncIterator<number> {
     return this._n - 1;
   }
 
+  /** Items the overflow policy discarded so far, by the producer of either thread (0 under 'reject'). */
+  dropped(): number {
+    return Atomics.load(this._w, W_DROPPED);
+  }
+
+  /** The overflow policy: 'reject', 'drop-newest' or 'drop-oldest'. */
+  overflow(): 'reject' | 'drop-newest' | 'drop-oldest' {
+    return POLICIES[this._policy] as any;
+  }
+
   /** True once either thread called `close()` (or `watchWorker` did). */
   closed(): boolean {
     return Atomics.load(this._w, W_CLOSED) !== 0;
@@ -340,7 +381,24 @@ export class ThreadSafeQueue implements AsyncIterator<number> {
       this._riSeen = Atomics.load(w, W_RI);
     }
     const next = wi + 1 === this._n ? 0 : wi + 1;
-    if (next === this._riSeen && next === (this._riSeen = Atomics.load(w, W_RI))) return false;
+    if (next === this._riSeen && next === (this._riSeen = Atomics.load(w, W_RI))) {
+      const policy = this._policy;
+      if (policy === 0) return false;
+      if (policy === 1) {
+        Atomics.add(w, W_DROPPED, 1); // drop-newest: the queue keeps what it has
+        return true;
+      }
+      // drop-oldest: move ri past the oldest item, under the lock the consumer takes to read a
+      // slot and move ri, so it never returns an item dropped (or overwritten) meanwhile
+      lock(w);
+      const ri = Atomics.load(w, W_RI);
+      if (ri === next) {
+        this._riSeen = ri + 1 === this._n ? 0 : ri + 1;
+        Atomics.store(w, W_RI, this._riSeen);
+        Atomics.add(w, W_DROPPED, 1);
+      } else this._riSeen = ri; // the consumer took one meanwhile: there is room
+      Atomics.store(w, W_LOCK, 0);
+    }
     this._s[wi] = item; // 1. fill the free slot (a plain write, made visible by the store below)
     Atomics.store(w, W_WI, next); // 2. PUBLISH: from here the consumer may read the slot
     // 3. a consumer that announced it sleeps gets a ring (loaded after the publish: see How it works)
@@ -354,6 +412,7 @@ export class ThreadSafeQueue implements AsyncIterator<number> {
   /** Consumer: takes the oldest item and releases its slot; undefined when the ring is empty. */
   private _poll(): number | undefined {
     const w = this._w;
+    if (this._policy === 2) return this._pollLocked();
     const ri = Atomics.load(w, W_RI);
     if (Atomics.load(w, W_RI_BY) !== this._id) {
       Atomics.store(w, W_RI_BY, this._id); // another object consumed since this one's last look
@@ -367,6 +426,25 @@ export class ThreadSafeQueue implements AsyncIterator<number> {
       Atomics.add(w, W_SPACE_BELL, 1);
       Atomics.notify(w, W_SPACE_BELL);
     }
+    return item;
+  }
+
+  /**
+   * Consumer under drop-oldest: reads the slot and moves ri while holding the lock, since the
+   * producer may move ri too (dropping the oldest); wi is loaded each time (a cached wi could be
+   * behind an ri the producer moved).
+   */
+  private _pollLocked(): number | undefined {
+    const w = this._w;
+    lock(w);
+    const ri = Atomics.load(w, W_RI);
+    if (ri === Atomics.load(w, W_WI)) {
+      Atomics.store(w, W_LOCK, 0);
+      return undefined;
+    }
+    const item = this._s[ri]; // the producer writes only the free slot, and cannot drop this one now
+    Atomics.store(w, W_RI, ri + 1 === this._n ? 0 : ri + 1); // RELEASE
+    Atomics.store(w, W_LOCK, 0);
     return item;
   }
 
@@ -487,4 +565,12 @@ function queueBytes(w: Int32Array): number {
   const n = w[W_SLOTS];
   if (t < 0 || t >= CTORS.length || !(n >= 2 && n <= MAX_SLOTS)) return -1;
   return queueSize(t, n);
+}
+
+/**
+ * Takes the drop-oldest lock (W_LOCK 0 -> 1). Held for a few instructions by either side, so it
+ * spins; after 64 tries it sleeps 1 ms per try (Atomics.wait) rather than burn the core.
+ */
+function lock(w: Int32Array): void {
+  for (let i = 0; Atomics.compareExchange(w, W_LOCK, 0, 1) !== 0; i++) if (i > 64) Atomics.wait(w, W_LOCK, 1, 1);
 }
