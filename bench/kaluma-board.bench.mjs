@@ -44,7 +44,7 @@ export async function latency(dir = null) {
     pins.push({ atMs: +t.toFixed(3), pin: 3, level: 1 }, { atMs: +(t + 2).toFixed(3), pin: 3, level: 0 });
     pins.push({ atMs: +(t + 11).toFixed(3), pin: 5, level: 1 }, { atMs: +(t + 13).toFixed(3), pin: 5, level: 0 });
   }
-  const res = await runOnFirmware(program('latency.js', '', {}, dir), { ms: 700, startOn: 'READY', pins, tracePins: [4, 6] });
+  const res = await runOnFirmware(program('latency.js', '', { min: true }, dir), { ms: 700, startOn: 'READY', pins, tracePins: [4, 6] });
   if (res.code !== 0 || !res.pinLog) throw new Error(`latency program failed: exit ${res.code}\n${res.stdout}\n${res.stderr.slice(0, 2000)}`);
   const ours = latencies(res.pinLog, 3, 4);
   const hand = latencies(res.pinLog, 5, 6);
@@ -65,7 +65,7 @@ export async function stormRun(mode, slots = 64, typed = false, dir = null) {
   const START = 50;
   const END = START + EDGES * 0.25;
   const pins = risingEdges(2, EDGES, 0.25, START);
-  const res = await runOnFirmware(program('storm.js', `var STORM_MODE = '${mode}'; var STORM_SLOTS = ${slots}; var STORM_TYPED = ${typed};\n`, {}, dir), { ms: 3150, startOn: 'READY', pins });
+  const res = await runOnFirmware(program('storm.js', `var STORM_MODE = '${mode}'; var STORM_SLOTS = ${slots}; var STORM_TYPED = ${typed};\n`, { min: true }, dir), { ms: 3150, startOn: 'READY', pins });
   if (res.code !== 0) throw new Error(`storm (${mode}, ${slots}${typed ? ', Uint16Array' : ''}) failed: exit ${res.code}\n${res.stdout}`);
   const reports = res.lines.filter((l) => /^T /.test(l.text)).map((l) => {
     const w = l.text.split(' ');

@@ -158,15 +158,15 @@ export class ThreadSafeQueue<T> implements AsyncIterator<T> {
     }
     this._dropped = 0;
     this.onwait = null;
+    this._putters = new WaitList();
+    this._n = buf.length;
+    this._buf = buf;
     const g: Getters = { j: null, m: AS_ITEM, tail: null, head: null, r: null }; // hottest last (JerryScript searches from the newest)
-    this._getters = g;
     this._exec = function (resolve, reject) {
       g.r = resolve;
       g.j = reject;
     };
-    this._putters = new WaitList();
-    this._buf = buf;
-    this._n = buf.length;
+    this._getters = g;
     this._x = (typed ? TYPED : 0) | (policy === 1 ? DROP_NEWEST : policy === 2 ? DROP_OLDEST : 0);
     this._ri = 0;
     this._wi = 0;
@@ -184,7 +184,9 @@ export class ThreadSafeQueue<T> implements AsyncIterator<T> {
   /**
    * Resolves with the next item, waiting while the queue is empty; rejects with
    * `QueueClosed` once a closed queue is drained, `AbortError`/`TimeoutError` per `options`
-   * (and then no item is taken). Allocates a promise.
+   * (and then no item is taken). Allocates a promise. Without options it does not hold the
+   * event loop: once consumers have been answered at once for 10 ms since the loop last turned,
+   * the item is taken now and the promise resolves at the next loop turn (src/turn.ts).
    */
   get(options?: WaitOptions): Promise<T> {
     if (options !== undefined) {
@@ -215,6 +217,9 @@ export class ThreadSafeQueue<T> implements AsyncIterator<T> {
    * Async-iterator step: resolves `{ value, done: false }` with the next item, or
    * `{ done: true }` once a closed queue is drained. `for await (const x of q)` calls it;
    * call it by hand where there is no `Symbol.asyncIterator`. Allocates a promise and a result.
+   * It does not hold the event loop: once consumers have been answered at once for 10 ms since
+   * the loop last turned, the item is taken now and the result resolves at the next loop turn,
+   * so timers keep running under a backlog (src/turn.ts).
    */
   next(): Promise<IteratorResult<T>> {
     if (this._ri !== this._wi) {
@@ -356,7 +361,8 @@ export class ThreadSafeQueue<T> implements AsyncIterator<T> {
    * Takes up to `max` (default: all that fit) of the oldest items into `into[0..n-1]` in one
    * call and returns n: 0 when the queue is empty (also once closed and drained: it never
    * throws QueueEmpty or QueueClosed). Frees their slots as `getSync()` does (waiting `put()`s
-   * move in); never allocates. Stops before an item `into` cannot hold (a bigint or a Symbol
+   * move in). TypedArray queue into a TypedArray, 8 items or more: copied natively through one
+   * view per run (what it allocates); otherwise it never allocates. Stops before an item `into` cannot hold (a bigint or a Symbol
    * into a number TypedArray, an object whose `valueOf` throws): that item stays queued, and
    * when it is the first the engine's error is rethrown. Throws TypeError for an `into` that is
    * not an Array or TypedArray, RangeError for a `max` that is not an integer >= 0.
@@ -461,6 +467,25 @@ export class ThreadSafeQueue<T> implements AsyncIterator<T> {
     // How many fit, worked out once: the loop then costs a copy and an index step per item.
     let room = this._ri - wi - 1;
     if (room < 0) room += n;
+    // A drop policy takes care of every item: drop-oldest makes room for the batch (when it is
+    // longer than the queue its own first items go too), drop-newest drops what does not fit.
+    let over = 0;
+    if ((x & DROPS) !== 0 && end - i > room) {
+      over = end - i - room;
+      if ((x & DROP_OLDEST) !== 0) {
+        const old = over < n - 1 - room ? over : n - 1 - room; // queued items that go
+        let ri = this._ri;
+        for (let k = 0; k < old; k++) {
+          if ((x & TYPED) === 0) buf[ri] = void 0 as any;
+          if (++ri === n) ri = 0;
+        }
+        this._ri = ri;
+        room += old;
+        i += over - old;
+        this._dropped = (this._dropped + over) & 0x7ffffff; // counted at once: they are gone
+        over = 0;
+      }
+    }
     const last = end - i < room ? end : i + room;
     if ((x & TYPED) === 0) {
       while (i < last) {
@@ -486,18 +511,9 @@ export class ThreadSafeQueue<T> implements AsyncIterator<T> {
       }
     }
     this._wi = wi; // publish: the items are visible to the consumer from here on
-    if (i === last && i < end && (x & DROPS) !== 0) {
-      // full: a drop policy takes care of the rest (drop-oldest one putSync() each: the rare path)
-      if ((x & DROP_NEWEST) !== 0) {
-        this._dropped = (this._dropped + end - i) & 0x7ffffff;
-        i = end;
-      } else {
-        try {
-          for (; i < end; i++) this.putSync(items[i]);
-        } catch (e) {
-          // an item the buffer refuses: stop there, as above
-        }
-      }
+    if (over !== 0 && i === last) {
+      this._dropped = (this._dropped + over) & 0x7ffffff; // drop-newest: the rest of the batch
+      i = end;
     }
     return i - (start === void 0 ? 0 : start);
   }

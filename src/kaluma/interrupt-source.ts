@@ -130,30 +130,32 @@ export class InterruptSource<T = number> {
     const drops = put && typeof t.overflow === 'function' && typeof t.dropped === 'function' && t.overflow() !== 'reject';
     const batch: any[] = new Array(!put ? 0 : max > 0 && max < 64 ? max : 64);
     for (let i = 0; i < batch.length; i++) batch[i] = events; // one edge kind and no record(): never rewritten
+    // In this order on purpose: JerryScript (Kaluma) has no property lookup cache and finds the
+    // most recently created property first, so what every tick and delivery reads comes last.
     const state: State = {
-      target: t,
-      put: put,
-      msg: kind === MSG,
-      single: events === 12 ? 0 : events,
-      record: o.record,
-      pollMs: pollMs,
-      max: drops ? -1 : max,
-      drops: drops,
-      batch: batch,
-      many: typeof t.putManySync === 'function',
-      closable: put && typeof t.closed === 'function',
-      waitable: hook,
-      holds: put && typeof t.empty === 'function',
-      delivered: 0,
-      dropped: 0,
-      lastError: undefined,
-      timer: null,
-      empty: 0,
-      busy: false,
-      ending: false,
       onClosed: function () {
         self.detach();
       },
+      pollMs: pollMs,
+      lastError: undefined,
+      dropped: 0,
+      ending: false,
+      waitable: hook,
+      holds: put && typeof t.empty === 'function',
+      closable: put && typeof t.closed === 'function',
+      timer: null,
+      max: drops ? -1 : max,
+      drops: drops,
+      many: typeof t.putManySync === 'function',
+      record: o.record,
+      single: events === 12 ? 0 : events,
+      batch: batch,
+      busy: false,
+      empty: 0,
+      target: t,
+      delivered: 0,
+      msg: kind === MSG,
+      put: put,
     };
     const e = makeEngine(state);
     this._attached = true;
