@@ -90,7 +90,7 @@ if (!findFirmware()) {
         const emu = await run('emulate', [app, '--seconds', '1.5']);
         assert.is(emu.code, 0, emu.out);
         assert.match(emu.out, /tick 1\n[\s\S]*tick 5\n.*blink done/);
-        assert.match(emu.out, /0 uncaught errors, no crash/);
+        assert.match(emu.out, /0 uncaught errors; 0 misreported by the firmware; no crash/);
 
         const from = b.mark();
         const up = await run('flash', [app, '--port', b.path]);
