@@ -208,7 +208,7 @@ export async function flash({ program: arg, port, timeoutS, build = true, verify
   let stored = null;
   if (verify) {
     try {
-      stored = await storedSize(SerialPort, port);
+      stored = await storedSize(SerialPort, port, { timeoutMs: Math.max(20000, limit * 1000) }); // as long as the upload may take: a busy host slows an emulated board
     } catch (e) {
       throw new Fail(1, `flash: kaluma write said Done., but the upload could not be confirmed: ${e.message}`,
         '  (a serial monitor holding the port takes the answer: close it; or skip the check with --no-verify)');
