@@ -49,7 +49,7 @@ export default [
     plugins: [dts()],
   },
   ...(await import('./scripts/rollup.board.mjs')).default, // dist/threadsafe-kaluma.*, dist/board/<name>.js
-  ...(await import('./board/espruino/rollup.espruino.mjs')).default, // dist/threadsafe-espruino.*, dist/espruino/<name>.js
+  ...(await import('./rollup.espruino.mjs')).default, // dist/threadsafe-espruino.*, dist/espruino/<name>.js
   // the shared-memory entry for Node workers
   {
     input: 'src/shared/index.ts', // Node only, ES2020; never part of dist/threadsafe.js

@@ -72,6 +72,7 @@ test('imports run one way: src/ imports nothing outside it; src/, scripts/ and b
   }
   assert.equal(bad, []);
   assert.equal(readdirSync(join(ROOT, 'board')).filter((f) => !/\.ts$|^README\.md$|^tsconfig\.json$|^espruino$/.test(f)), [], 'board/ holds demos only');
+  assert.equal(readdirSync(join(ROOT, 'board', 'espruino')).filter((f) => !/\.ts$|^README\.md$|^tsconfig\.json$/.test(f)), [], 'board/espruino/ holds demos only (its build entries live in rollup.espruino.mjs)');
 });
 
 const EMU = join(ROOT, '..', 'shared', 'kaluma-emu');

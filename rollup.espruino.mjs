@@ -1,4 +1,4 @@
-// Rollup entries of the Espruino layer, spread into ../../rollup.config.mjs:
+// Rollup entries of the Espruino layer, spread into rollup.config.mjs:
 // - dist/threadsafe-espruino.js (ES5 UMD, global `threadsafeEspruino`), .min.js, .mjs, .d.ts:
 //   the Espruino sources (src/espruino/) as a separate entry, so the core bundle does not grow;
 // - dist/espruino/<name>.js for every board/espruino/<name>.ts: ONE self-contained ES5 script
@@ -10,10 +10,10 @@ import { readdirSync } from 'node:fs';
 import typescript from '@rollup/plugin-typescript';
 import { dts } from 'rollup-plugin-dts';
 import { minify } from 'terser';
-import { boardProgram } from '../../scripts/lib/rollup-board.mjs';
+import { boardProgram } from './scripts/lib/rollup-board.mjs';
 
 const HERE = 'board/espruino';
-const DEMOS = readdirSync(new URL('.', import.meta.url)).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts')).map((f) => f.slice(0, -3)).sort();
+const DEMOS = readdirSync(new URL('./board/espruino/', import.meta.url)).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts')).map((f) => f.slice(0, -3)).sort();
 /** Output plugin: terser, ES5, declaration order kept (Espruino does not hoist). */
 export function minifyES5(extra = {}) {
   return {
