@@ -119,6 +119,18 @@ export class Board {
     return this.clock.nanos / 1e6;
   }
 
+  /** What a pin script gets (`emulate({ script })`): pins, alarms and time in ms from `baseNs`. */
+  scriptControl(baseNs) {
+    return {
+      setPin: (pin, v) => this.setPin(pin, v),
+      getPin: (pin) => this.getPin(pin),
+      at: (ms, fn) => this.clock.createAlarm(fn).schedule(Math.max(0, baseNs + ms * 1e6 - this.nowNs)),
+      onPinChange: (cb) => this.onPinChange((ev) => cb({ ms: (ev.ns - baseNs) / 1e6, pin: ev.pin, value: ev.level, dir: ev.dir })),
+      nowMs: () => (this.nowNs - baseNs) / 1e6,
+      serialWrite: (s) => this.serialWrite(s),
+    };
+  }
+
   _crash(kind, reason) {
     if (this.crashed) return;
     const core = this.mcu.core;

@@ -85,14 +85,7 @@ export async function runEspruino(opts) {
     // pins that fall inside the top level (already past) happen now
     for (const p of o.pins) board.schedulePin(baseNs + p.at * 1e6, p.pin, p.value ? 1 : 0);
     if (o.script) {
-      await o.script({
-        setPin: (pin, v) => board.setPin(pin, v),
-        getPin: (pin) => board.getPin(pin),
-        at: (ms, fn) => board.clock.createAlarm(fn).schedule(Math.max(0, baseNs + ms * 1e6 - board.nowNs)),
-        onPinChange: (cb) => board.onPinChange((ev) => cb({ ms: (ev.ns - baseNs) / 1e6, pin: ev.pin, value: ev.level, dir: ev.dir })),
-        nowMs: () => (board.nowNs - baseNs) / 1e6,
-        serialWrite: (s) => board.serialWrite(s),
-      });
+      await o.script(board.scriptControl(baseNs));
     }
     const w1 = Date.now();
     const t1 = board.nowNs;

@@ -113,14 +113,7 @@ export async function runKaluma(opts) {
     }
     if (!pinsScheduled) schedulePins(baseNs);
     if (o.script) {
-      await o.script({
-        setPin: (pin, v) => board.setPin(pin, v),
-        getPin: (pin) => board.getPin(pin),
-        at: (ms, fn) => board.clock.createAlarm(fn).schedule(Math.max(0, baseNs + ms * 1e6 - board.nowNs)),
-        onPinChange: (cb) => board.onPinChange((ev) => cb({ ms: (ev.ns - baseNs) / 1e6, pin: ev.pin, value: ev.level, dir: ev.dir })),
-        nowMs: () => (board.nowNs - baseNs) / 1e6,
-        serialWrite: (s) => board.serialWrite(s),
-      });
+      await o.script(board.scriptControl(baseNs));
     }
     const w1 = Date.now();
     const t1 = board.nowNs;
