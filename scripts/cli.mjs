@@ -6,8 +6,8 @@ import { fileURLToPath } from 'node:url';
 export const VERBS = {
   build: 'build a board program to one script and check it',
   sim: 'run it on the host simulation of a Pico running Kaluma (virtual time)',
-  emulate: 'run it on the real Kaluma firmware in an emulated RP2040',
-  flash: 'upload it to a Pico running Kaluma through its serial port',
+  emulate: 'run it on the real firmware (Kaluma, or Espruino with --target espruino) in an emulated RP2040',
+  flash: 'upload it to a board (Kaluma, or Espruino with --target espruino) through its serial port',
   'fetch-firmware': 'download the Kaluma firmware and the RP2040 bootrom for emulate',
 };
 
@@ -16,7 +16,7 @@ export const help = `threadsafe <verb> <demo | app.ts | app.js> [options]
 ${Object.entries(VERBS).map(([v, what]) => `  ${v.padEnd(15)} ${what}`).join('\n')}
 
 \`threadsafe <verb> --help\` for each. Exit codes: 0 ok, 1 the program or a step failed,
-2 bad arguments, 3 something needed is absent (firmware, @kaluma/cli), 4 timed out (flash).`;
+2 bad arguments, 3 something needed is absent (firmware, @kaluma/cli, serialport), 4 timed out (flash).`;
 
 export async function main(argv) {
   const [verb, ...rest] = argv;

@@ -13,12 +13,15 @@
 // Needs the firmware files and the serial bridge of the maintainers' instruments beside the
 // clone (CI has them); where they are absent it prints why and runs nothing.
 import { execFile } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ROOT, startBridge, whyNoBridge } from '../board/bridge.mjs';
+import { startBridge as startPty, whyNoBridge as whyNoPty } from '../../scripts/emulator/bridge.mjs';
+
+const ROOT_PKG = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
 
 const EMU = join(ROOT, '..', 'shared', 'kaluma-emu');
 const UF2 = join(EMU, 'kaluma-rp2-pico-1.2.1.uf2');
@@ -106,6 +109,25 @@ const TYPES = `/// <reference types="threadsafe/kaluma-globals" />
 const level: number = digitalRead(board.LED);
 const bytes: Uint8Array = atob(btoa('ok'));
 storage.setItem('level', String(level + bytes.length));
+`;
+
+// An Espruino board program: a TimerSource of threadsafe/espruino feeding a queue, read with .then (ES5).
+const ESP_BOARD = `import { ThreadSafeQueue } from 'threadsafe';
+import { TimerSource } from 'threadsafe/espruino';
+
+const q = new ThreadSafeQueue<number>(new Array(8));
+const timer = new TimerSource(q, 20, { record: function (_state: number, tick: number) { return tick; } });
+let got = 0;
+function take(): void {
+  q.get().then(function (v: number) {
+    got++;
+    if (got < 5) return take();
+    timer.stop();
+    console.log('esp-board: ticks ' + timer.ticks() + ' got ' + got + ' last ' + v);
+    console.log('esp-board done');
+  });
+}
+take();
 `;
 
 const why = !existsSync(UF2) || !existsSync(BOOTROM) ? `the Kaluma firmware files (${UF2}, ${BOOTROM}) are absent: they come with the maintainers' instruments beside the clone, as in CI` : null;
@@ -247,6 +269,45 @@ if (why) {
       const pico = await npx(['emulate', 'esp.ts', '--target', 'espruino', '--firmware', 'firmware/espruino_rp2040_pico.bin', '--bootrom', 'firmware/bootrom-b1.bin', '--seconds', '1', '--no-build'], project);
       assert.is(pico.code, 0, pico.out);
       assert.match(pico.out, /on Espruino's RP2040 port \(emulated RP2040\)[\s\S]*\] got 7\n[\s\S]*0 uncaught errors/);
+    });
+  }
+
+  const PICO_FW = join(ROOT, '..', 'shared', 'espruino-rp2040', 'espruino_rp2040_pico.bin');
+  const whyNoEspruinoFlash = !existsSync(PICO_FW) ? `${PICO_FW} (Espruino's RP2040 port) is absent` : whyNoPty();
+  if (whyNoEspruinoFlash) console.log(`user.test: skipping "flash --target espruino through a pty": ${whyNoEspruinoFlash}`);
+  else {
+    test('flash --target espruino: without serialport it says how to install it; with it, the program is stored on the emulated Espruino Pico through a pty, its CRC confirmed, its output read back; a program that throws fails the flash', async () => {
+      await install();
+      writeFileSync(join(project, 'esp-board.ts'), ESP_BOARD);
+      writeFileSync(join(project, 'esp-late.js'), "console.log('late: started');\nsetTimeout(function () { throw new Error('late failure'); }, 30);\n");
+      const built = await npx(['build', 'esp-board.ts', '--target', 'espruino'], project);
+      assert.is(built.code, 0, built.out);
+      assert.match(built.out, /dist\/esp-board\.js: one script for Espruino/);
+      // The emulated Pico running Espruino's RP2040 port behind a pseudo-terminal, as a board on USB is.
+      const b = await startPty({ target: 'espruino', firmware: PICO_FW, bootrom: join(project, 'firmware', 'bootrom-b1.bin') });
+      try {
+        const none = await npx(['flash', 'esp-board.ts', '--target', 'espruino', '--port', b.path, '--no-build'], project);
+        assert.is(none.code, 3, none.out);
+        assert.match(none.out, /the serialport package is not installed[\s\S]*npm install --save-dev serialport/);
+        // as the message says (the version the repository pins, so that npm's cache has it)
+        const sp = await sh('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--save-dev', `serialport@${ROOT_PKG.devDependencies.serialport}`], project);
+        assert.is(sp.code, 0, sp.out);
+        const from = b.mark();
+        const up = await npx(['flash', 'esp-board.ts', '--target', 'espruino', '--port', b.path, '--no-build', '--watch', '4'], project);
+        assert.is(up.code, 0, up.out);
+        assert.match(up.out, /the board confirms: stored \.bootcde: \d+ bytes, CRC-32 [0-9a-f]{8}, the CRC-32 of what was sent/);
+        assert.match(up.out, /\] esp-board: ticks [5-9] got 5 last \d\n[\s\S]*\] esp-board done\n[\s\S]*0 uncaught errors/, 'the program ran on the chip and its output came back through flash');
+        await b.waitFor('esp-board done', { from, timeoutMs: 5000 });
+        const stored = await npx(['flash', 'esp-late.js', '--target', 'espruino', '--port', b.path, '--watch', '4'], project);
+        assert.is(stored.code, 1, stored.out);
+        assert.match(stored.out, /\] late: started\n[\s\S]*\] Uncaught Error: late failure\n[\s\S]*1 uncaught error/);
+        assert.match(stored.out, /esp-late threw on the board:\n  callback: Uncaught Error: late failure/);
+        const ram = await npx(['flash', 'throws.ts', '--target', 'espruino', '--port', b.path, '--ram', '--watch', '1'], project);
+        assert.is(ram.code, 1, ram.out);
+        assert.match(ram.out, /to RAM on [\s\S]*\] starting\n[\s\S]*Uncaught Error: top-level failure[\s\S]*1 uncaught error/);
+      } finally {
+        await b.close();
+      }
     });
   }
 

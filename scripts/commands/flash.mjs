@@ -1,6 +1,13 @@
-// `threadsafe flash <demo | app.ts | app.js> --port PATH [--timeout S] [--no-build] [--no-verify]`: builds the
-// program and uploads it to a Raspberry Pi Pico running Kaluma with @kaluma/cli 1.0.0
-// (`kaluma write <file> -p <port>`, which writes it to flash by YMODEM and then runs it with `.load`).
+// `threadsafe flash <demo | app.ts | app.js> --port PATH [--target kaluma|espruino] [--timeout S] [--watch S] [--ram] [--no-build] [--no-verify]`:
+// builds the program and uploads it to a board through its serial port.
+// - Kaluma (default): to a Raspberry Pi Pico running Kaluma with @kaluma/cli 1.0.0
+//   (`kaluma write <file> -p <port>`, which writes it to flash by YMODEM and then runs it with `.load`).
+// - Espruino (--target espruino): as Espruino's own tools send it (the Web IDE's "save to flash",
+//   EspruinoTools' packet protocol, Espruino 2v25+): the bundle stored as .bootcde, the board's
+//   CRC-32 of the stored file compared with what was sent, then load() runs it, and the device's
+//   output is read back until the program's top level has returned and --watch seconds longer:
+//   an error the program did not catch ("Uncaught ...") fails the flash. --ram sends it to RAM
+//   instead (the IDE's "send to RAM": lost at reset). The serial stack is the `serialport` package.
 // It never hangs and never lies:
 // - the port must be a terminal device (a serial port), checked before anything is sent;
 // - a program larger than Kaluma's program area is refused before the upload;
@@ -9,9 +16,9 @@
 // - kaluma-cli prints "Done." and exits 0 even when the device refused the file, so afterwards the
 //   device is asked (`.flash -s` in its REPL) how many bytes of program it holds, and that must
 //   be the file's size.
-// @kaluma/cli (the serial stack: serialport's native addon, compiled on install) is needed only
-// here, so it is no dependency of either package: where it is missing or not built this says how
-// to get it.
+// The serial stacks (@kaluma/cli with serialport's native addon, compiled on install; serialport
+// for Espruino) are needed only here, so they are no dependency of either package: where one is
+// missing or not built this says how to get it.
 import { spawn } from 'node:child_process';
 import { closeSync, constants, existsSync, openSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -20,23 +27,37 @@ import { isatty } from 'node:tty';
 import { parseArgs } from '../lib/args.mjs';
 import { PROGRAM_AREA, resolveProgram } from '../lib/program.mjs';
 import { TOOL_ROOT, userCwd } from '../lib/root.mjs';
-import { prepare } from '../lib/run.mjs';
+import { prepare, stamp } from '../lib/run.mjs';
 
-export const help = `threadsafe flash <demo | app.ts | app.js> --port PATH [--timeout S] [--no-build] [--no-verify]
+export const help = `threadsafe flash <demo | app.ts | app.js> --port PATH [--target kaluma|espruino] [--timeout S] [--watch S] [--ram] [--no-build] [--no-verify]
 
-Builds the program (as \`threadsafe build\` does, checks included) and uploads it to a
-Raspberry Pi Pico running Kaluma 1.2.1 through its serial port, with @kaluma/cli (kaluma write),
-then asks the device how many bytes of program it holds to confirm the upload, and leaves it
-running. Needs @kaluma/cli, which is no dependency (its serial port addon is native):
+Builds the program (as \`threadsafe build\` does, checks included) and uploads it to a board
+through its serial port, confirms the upload, and leaves it running.
+
+Kaluma (default): to a Raspberry Pi Pico running Kaluma 1.2.1, with @kaluma/cli (kaluma write),
+then asks the device how many bytes of program it holds to confirm the upload. Needs
+@kaluma/cli, which is no dependency (its serial port addon is native):
   npm install --save-dev @kaluma/cli@1.0.0
 
-  --port      the Pico's serial port (Linux /dev/ttyACM0, macOS /dev/tty.usbmodem1101, Windows COM3); -p too
-  --timeout   seconds before the upload is stopped (default 30 + 1 per 2 KB)
-  --no-build  upload the bundle already built
-  --no-verify do not ask the device for the stored size
+Espruino (--target espruino): to a board running Espruino 2v25 or later (an Espruino Pico, or a
+Raspberry Pi Pico with Espruino's RP2040 port), as the Espruino IDE's "save to flash" sends it:
+stored as .bootcde with Espruino's packet protocol, confirmed by the board's CRC-32 of the stored
+file, then run with load() (it runs at every boot too). Prints what the program prints until its
+top level has returned and --watch seconds more; an uncaught error in that time fails the flash.
+Needs the serialport package, which is no dependency:
+  npm install --save-dev serialport
 
-Exit codes: 0 uploaded and confirmed, 1 the build, the upload or the confirmation failed,
-2 bad arguments or port, 3 @kaluma/cli is not installed or its addon not built, 4 timed out.`;
+  --port      the board's serial port (Linux /dev/ttyACM0, macOS /dev/tty.usbmodem1101, Windows COM3); -p too
+  --target    kaluma (default) or espruino
+  --timeout   seconds before the upload is stopped (default 30 + 1 per 2 KB)
+  --watch     Espruino: seconds to read the program's output after its top level (default 2)
+  --ram       Espruino: send it to RAM instead of flash (lost at reset; no CRC to compare)
+  --no-build  upload the bundle already built
+  --no-verify Kaluma: do not ask the device for the stored size
+
+Exit codes: 0 uploaded and confirmed (Espruino: and no uncaught error seen), 1 the build, the
+upload, the confirmation failed or the program threw, 2 bad arguments or port, 3 the serial
+stack (@kaluma/cli, serialport) is not installed or its addon not built, 4 timed out.`;
 
 /** require() from the user's project first, then from beside the toolchain. */
 function resolveCli() {
@@ -149,10 +170,15 @@ export function storedSize(SerialPort, port, { timeoutMs = 20000 } = {}) {
  * The upload, as the CLI runs it. `out` receives the output ({ stdout(text), stderr(text) }).
  * Resolves { name, file, bytes, stored } or rejects with Fail (its `code` is the exit code).
  */
-export async function flash({ program: arg, port, timeoutS, build = true, verify = true, out }) {
-  const usage = 'usage: threadsafe flash <demo | app.ts | app.js> --port <path> [--timeout S] [--no-build] [--no-verify]\n' +
+export async function flash({ program: arg, port, target = 'kaluma', timeoutS, watchS, ram = false, build = true, verify = true, out }) {
+  const usage = 'usage: threadsafe flash <demo | app.ts | app.js> --port <path> [--target kaluma|espruino] [--timeout S] [--watch S] [--ram] [--no-build] [--no-verify]\n' +
     '  e.g.  threadsafe flash event --port /dev/ttyACM0   (macOS: /dev/tty.usbmodem1101, Windows: COM3)';
   if (!arg) throw new Fail(2, usage);
+  if (target !== 'kaluma' && target !== 'espruino') throw new Fail(2, `flash: --target must be kaluma or espruino, not "${target}"`);
+  const board = target === 'kaluma' ? 'the Pico running Kaluma' : 'the board running Espruino';
+  if (target === 'kaluma' && (watchS !== undefined || ram)) throw new Fail(2, `flash: ${watchS !== undefined ? '--watch' : '--ram'} is for Espruino (--target espruino): Kaluma's REPL is read with any serial monitor`);
+  if (target === 'espruino' && !verify) throw new Fail(2, 'flash: --no-verify is for Kaluma: on Espruino the CRC-32 of the stored file is compared as part of the upload (use --ram to skip storing it)');
+  if (watchS !== undefined && !(watchS >= 0)) throw new Fail(2, `flash: --watch must be a number of seconds >= 0, not "${watchS}"`);
   let program;
   try {
     program = resolveProgram(arg);
@@ -161,13 +187,16 @@ export async function flash({ program: arg, port, timeoutS, build = true, verify
   }
   if (!port) {
     const candidates = existsSync('/dev') ? readdirSync('/dev').filter((f) => /^(ttyACM\d+|tty\.usbmodem.*|cu\.usbmodem.*)$/.test(f)).map((f) => '/dev/' + f) : [];
-    throw new Fail(2, 'flash: no port given: add --port <path>, the serial port of the Pico running Kaluma.',
-      candidates.length ? `  serial ports that look like a Pico here: ${candidates.join(', ')}` : '  no /dev/ttyACM* or /dev/tty.usbmodem* here: is the Pico plugged in and running Kaluma (see docs/kaluma.md: "Put Kaluma on the Pico")?',
+    throw new Fail(2, `flash: no port given: add --port <path>, the serial port of ${board}.`,
+      candidates.length ? `  serial ports that look like a board here: ${candidates.join(', ')}` : (target === 'kaluma'
+        ? '  no /dev/ttyACM* or /dev/tty.usbmodem* here: is the Pico plugged in and running Kaluma (see docs/kaluma.md: "Put Kaluma on the Pico")?'
+        : '  no /dev/ttyACM* or /dev/tty.usbmodem* here: is the board plugged in and running Espruino (see docs/espruino.md)?'),
       usage);
   }
   if (timeoutS !== undefined && !(timeoutS > 0)) throw new Fail(2, `flash: --timeout must be a number of seconds > 0, not "${timeoutS}"`);
   const bad = notASerialPort(port);
   if (bad) throw new Fail(2, `flash: ${bad}`);
+  if (target === 'espruino') return flashEspruino({ program, port, timeoutS, watchS: watchS === undefined ? 2 : watchS, ram, build, out });
 
   const cli = resolveCli();
   if (!cli) {
@@ -222,10 +251,105 @@ export async function flash({ program: arg, port, timeoutS, build = true, verify
   return { name: program.name, file, bytes, stored };
 }
 
+/** require('serialport') from the user's project, then beside the toolchain, then as @kaluma/cli has it; null when none loads. */
+function resolveSerialport() {
+  const froms = [join(userCwd(), 'noop.js'), join(TOOL_ROOT, 'noop.js')];
+  const cli = resolveCli();
+  if (cli) froms.push(cli);
+  let why = null;
+  for (const from of froms) {
+    const req = createRequire(from);
+    let file;
+    try {
+      file = req.resolve('serialport');
+    } catch {
+      continue; // not there
+    }
+    try {
+      return { mod: req(file), file };
+    } catch (e) {
+      why ||= { file, message: String(e.message).split('\n')[0] };
+    }
+  }
+  return why ? { broken: why } : null;
+}
+
+/** The Espruino upload (see the header): Fail(1) for a failed upload or an uncaught error, Fail(4) for no answer. */
+async function flashEspruino({ program, port, timeoutS, watchS, ram, build, out }) {
+  const sp = resolveSerialport();
+  if (!sp) {
+    throw new Fail(3, 'flash: the serialport package is not installed: it is the serial stack that uploads to an Espruino board, needed only to flash',
+      '  (no dependency of threadsafe or threadsafe-toolchain). Install it:',
+      '    npm install --save-dev serialport');
+  }
+  if (sp.broken) {
+    throw new Fail(3, `flash: the serialport package (${sp.broken.file}) is installed but does not load: ${sp.broken.message}`,
+      '  serialport 10 and later ship prebuilt addons for Linux, macOS and Windows: npm install --save-dev serialport@latest;',
+      '  serialport 9 compiles its addon on install: npm rebuild @serialport/bindings');
+  }
+  let file;
+  try {
+    ({ file } = await prepare(program, { build, target: 'espruino' }));
+  } catch (e) {
+    throw new Fail(1, `flash: ${e.message}`);
+  }
+  const shown = relative(userCwd(), file) || file;
+  if (!existsSync(file)) throw new Fail(1, `flash: ${shown} was not built (drop --no-build)`);
+  const code = readFileSync(file, 'utf8');
+  const bytes = Buffer.byteLength(code);
+  const limit = timeoutS || defaultTimeoutS(bytes);
+  out.stdout(ram
+    ? `flash: ${shown} to RAM on ${port} (${bytes} bytes, as the Espruino IDE's "send to RAM": each line after DLE, lost at reset; stopped after ${limit} s)\n`
+    : `flash: ${shown} to ${port} as .bootcde (${bytes} bytes, Espruino's packet protocol, as the Espruino IDE's "save to flash"; stopped after ${limit} s)\n`);
+  const { uploadToEspruino } = await import('../emulator/espruino-upload.mjs');
+  let r;
+  let timer;
+  try {
+    let loaded = false;
+    const stopped = new Promise((_, reject) => {
+      timer = setTimeout(() => reject(new Fail(4, `flash: no complete upload through ${port} within ${limit} s. Likely causes:`,
+        '  - a serial monitor (screen, picocom, minicom, the Espruino IDE, another flash) still has the port open and takes the',
+        '    board\'s replies: close it, then try again;',
+        `  - ${port} is not a board running Espruino, or the program's top level does not return (a busy loop at the top level);`,
+        `  A large program on a slow link may need more time: --timeout ${limit * 2}`)), limit * 1000);
+    });
+    const upload = uploadToEspruino({
+      port, code, mode: ram ? 'ram' : 'flash', serialport: sp.mod, timeoutMs: limit * 1000, watchMs: Math.round(watchS * 1000),
+      log: (m) => {
+        if (!loaded) out.stdout(`flash: the board confirms: ${m}\n`);
+      },
+      onLine: (l) => {
+        if (!loaded) {
+          loaded = true;
+          out.stdout(`flash: ${ram ? 'its lines run' : 'load() runs it'}; what it prints (wall ms since ${ram ? 'its first line was sent' : 'load()'}):\n`);
+        }
+        out.stdout(stamp(l.ms, l.text) + '\n');
+      },
+    });
+    upload.catch(() => {});
+    r = await Promise.race([upload, stopped]);
+  } catch (e) {
+    if (e instanceof Fail) throw e;
+    const msg = String(e.message).replace(/^uploadToEspruino: /, '');
+    throw new Fail(1, `flash: the upload failed: ${msg}`, /no ACK|did not answer|no banner/.test(msg)
+      ? `  Is ${port} a board running Espruino 2v25 or later (its packet protocol), with no serial monitor holding the port?` : '  Try again; if it fails again, reset the board (unplug and plug it in).');
+  } finally {
+    clearTimeout(timer);
+  }
+  const errs = r.errors.length;
+  out.stdout(`--- ${program.name}: top level returned ${r.topLevelMs} ms after ${ram ? 'its first line was sent' : 'load()'}; ${r.lines.length} line${r.lines.length === 1 ? "" : "s"} printed until ${watchS} s after it; ${errs} uncaught error${errs === 1 ? '' : 's'}\n`);
+  if (errs) {
+    throw new Fail(1, `flash: ${program.name} threw on the board:\n${r.errors.map((e) => `  ${e.where ? e.where + ': ' : ''}${e.text}${e.stack.length ? ' (' + e.stack[0] + ')' : ''}`).join('\n')}`,
+      ...(ram ? [] : ['  It is stored and runs at every boot: fix it and flash again (or remove it: require("Storage").erase(".bootcde") at the board\'s prompt).']));
+  }
+  out.stdout(`flash: ${program.name} is running${ram ? ' (from RAM: gone at reset)' : ' (and at every boot)'}. See its output with any serial monitor at 115200 baud, e.g.\n  screen ${port} 115200   (or: picocom -b 115200 ${port}, or the Espruino IDE)\n`);
+  return { name: program.name, file, bytes, crc: r.crc, lines: r.lines, errors: r.errors };
+}
+
 export async function main(argv) {
   let o;
   try {
-    o = parseArgs(argv, ['port', 'timeout'], ['build', 'verify'], { '-p': '--port' });
+    o = parseArgs(argv, ['port', 'timeout', 'target', 'watch'], ['build', 'verify', 'ram'], { '-p': '--port' });
   } catch (e) {
     console.error(`flash: ${e.message}\nusage: ${help.split('\n')[0]}`);
     return 2;
@@ -239,7 +363,8 @@ export async function main(argv) {
     return 2;
   }
   try {
-    await flash({ program: o._[0], port: o.port, timeoutS: o.timeout === undefined ? undefined : Number(o.timeout), build: o.build !== false, verify: o.verify !== false,
+    await flash({ program: o._[0], port: o.port, target: o.target || 'kaluma', timeoutS: o.timeout === undefined ? undefined : Number(o.timeout),
+      watchS: o.watch === undefined ? undefined : Number(o.watch), ram: o.ram === true, build: o.build !== false, verify: o.verify !== false,
       out: { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) } });
     return 0;
   } catch (e) {

@@ -1,26 +1,36 @@
-// uploadToEspruino({ port, code, mode, baudRate, timeoutMs, run, log }): a program onto an
-// Espruino board through a serial port, the way Espruino's own tools send it, and confirmed.
+// uploadToEspruino({ port, code, mode, baudRate, timeoutMs, run, watchMs, onLine, log, serialport }):
+// a program onto an Espruino board through a serial port, the way Espruino's own tools send it,
+// confirmed, and (run) started with its output read back.
 //   mode 'flash' (default): Ctrl-C, then the packet protocol (FILE_SEND of .bootcde + DATA
 //     packets, each ACKed), then the board's E.CRC32 of the stored file is compared with the
 //     CRC-32 of what was sent; run (default true) then load()s it (it also runs at every boot).
 //   mode 'ram': the IDE's "send to RAM": Ctrl-C, reset(), each line after DLE (echo off); confirmed
 //     when a marker line typed after the last one is printed (every line was taken). No CRC: the
 //     board keeps no copy of the text.
-// Resolves { mode, bytes, crc: { sent, board } | null, ms }; rejects with what went wrong (no
-// ACK, NAK, a CRC that differs, the port). Needs the `serialport` package (not installed with the
-// library: `npm install serialport`).
+// When it runs, a marker line typed after load() is printed once the program's top level has
+// returned; the port is then read watchMs longer (default 0). onLine({ ms, text }) gets each line
+// the program prints as it comes (ms: wall time since load(), or since the first line for 'ram').
+// Resolves { mode, bytes, crc: { sent, board } | null, ms, lines: [{ ms, text }], errors,
+// topLevelMs } (errors as emulate()'s: [{ kind, where, text, ms, stack }] from Espruino's
+// "Uncaught ..." reports, where 'top level' or 'callback'; empty when run is false); rejects with
+// what went wrong (no ACK, NAK, a CRC that differs, no marker, the port). The serial stack is the
+// `serialport` package (9 to 13), given as `serialport` (the module) or require()d from here (not
+// installed with the library or the toolchain: `npm install serialport`).
 import { createRequire } from 'node:module';
-import { crc32, filePackets, ideLines } from './espruino.mjs';
+import { cleanEspruinoLine, crc32, filePackets, ideLines } from './espruino.mjs';
+import { accountEspruinoErrors } from './run-espruino.mjs';
 
 const require = createRequire(import.meta.url);
 const MARK = '<<THREADSAFE-RAM-UPLOAD-DONE>>';
+const RAN = '<<THREADSAFE-TOP-LEVEL-DONE>>';
 
-function openPort(path, baudRate) {
-  let mod;
-  try {
-    mod = require('serialport');
-  } catch (e) {
-    throw new Error(`uploadToEspruino: the serialport package is not installed (${String(e.message).split('\n')[0]}): npm install serialport`);
+function openPort(path, baudRate, mod) {
+  if (!mod) {
+    try {
+      mod = require('serialport');
+    } catch (e) {
+      throw new Error(`uploadToEspruino: the serialport package is not installed (${String(e.message).split('\n')[0]}): npm install serialport`);
+    }
   }
   const SerialPort = mod.SerialPort || mod;
   return new Promise((resolve, reject) => {
@@ -30,16 +40,34 @@ function openPort(path, baudRate) {
   });
 }
 
-export async function uploadToEspruino({ port, code, mode = 'flash', baudRate = 115200, timeoutMs = 20000, run = true, log = () => {} } = {}) {
+export async function uploadToEspruino({ port, code, mode = 'flash', baudRate = 115200, timeoutMs = 20000, run = true, watchMs = 0, onLine = () => {}, log = () => {}, serialport } = {}) {
   if (typeof port !== 'string' || !port) throw new TypeError('uploadToEspruino: port must be the serial port path (e.g. /dev/ttyACM0)');
   if (typeof code !== 'string') throw new TypeError('uploadToEspruino: code must be the program text (a string)');
   if (mode !== 'flash' && mode !== 'ram') throw new RangeError(`uploadToEspruino: mode must be 'flash' or 'ram', not ${JSON.stringify(mode)}`);
+  if (!(watchMs >= 0)) throw new RangeError(`uploadToEspruino: watchMs must be a number of ms >= 0, not ${JSON.stringify(watchMs)}`);
   const t0 = Date.now();
-  const p = await openPort(port, baudRate);
+  const p = await openPort(port, baudRate, serialport);
   let rx = Buffer.alloc(0);
   const waiters = new Set();
+  // the program's lines, from `reading.from` on (set once it runs)
+  const reading = { from: -1, at: 0, t0: 0, lines: [] };
+  const readLines = () => {
+    if (reading.from < 0) return;
+    const text = rx.subarray(reading.at).toString('latin1');
+    const nl = text.lastIndexOf('\n');
+    if (nl < 0) return;
+    reading.at += Buffer.byteLength(text.slice(0, nl + 1), 'latin1');
+    for (const raw of text.slice(0, nl).split('\n')) {
+      const t = cleanEspruinoLine(raw);
+      if (!t.trim() || t === MARK || t === RAN) continue;
+      const l = { ms: Date.now() - reading.t0, text: t };
+      reading.lines.push(l);
+      onLine(l);
+    }
+  };
   p.on('data', (d) => {
     rx = Buffer.concat([rx, d]);
+    readLines();
     for (const w of [...waiters]) w.check();
   });
   const write = (data) => new Promise((res, rej) => p.write(data, (err) => (err ? rej(err) : p.drain((e) => (e ? rej(e) : res())))));
@@ -57,6 +85,16 @@ export async function uploadToEspruino({ port, code, mode = 'flash', baudRate = 
       w.check();
     });
   const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+  const startReading = (from) => Object.assign(reading, { from, at: from, t0: Date.now() });
+  /** After the top level: its end (the marker `mark` printed), then watchMs more of the program's output. */
+  const watch = async (from, mark, what) => {
+    await waitFor((b) => b.includes(mark + '\r\n'), what, from);
+    const topLevelMs = Date.now() - reading.t0;
+    if (watchMs > 0) await sleep(watchMs);
+    readLines();
+    const { errors } = accountEspruinoErrors(reading.lines, topLevelMs);
+    return { lines: reading.lines, errors, topLevelMs };
+  };
   try {
     await write(Buffer.from('\x03'));
     await sleep(200);
@@ -67,10 +105,11 @@ export async function uploadToEspruino({ port, code, mode = 'flash', baudRate = 
       await sleep(50);
       from = rx.length;
       const text = ideLines(code) + `\x10console.log("${MARK}")\n`;
+      startReading(from);
       await write(Buffer.from(text, 'utf8'));
-      await waitFor((b) => b.includes(MARK + '\r\n'), 'the end marker was not printed (lines were lost or the program blocks)', from);
+      const ran = await watch(from, MARK, 'the end marker was not printed (lines were lost or the program blocks)');
       log(`sent ${Buffer.byteLength(text)} B to RAM`);
-      return { mode, bytes: Buffer.byteLength(code), crc: null, ms: Date.now() - t0 };
+      return { mode, bytes: Buffer.byteLength(code), crc: null, ms: Date.now() - t0, ...ran };
     }
     const data = code.endsWith('\n') ? code : code + '\n';
     const packets = filePackets(data);
@@ -86,13 +125,18 @@ export async function uploadToEspruino({ port, code, mode = 'flash', baudRate = 
     const m = await waitFor((b) => /CRC=(-?\d+)\r?\n/.exec(b.toString('latin1')), 'the board did not answer its CRC of .bootcde', from, 5000);
     const board = Number(m[1]) >>> 0;
     if (board !== sent) throw new Error(`uploadToEspruino: the board stored .bootcde with CRC32 ${board}, but ${sent} was sent: upload again`);
-    log(`stored .bootcde (${Buffer.byteLength(data)} B, CRC32 ${sent} confirmed)`);
+    log(`stored .bootcde: ${Buffer.byteLength(data)} bytes, CRC-32 ${sent.toString(16).padStart(8, '0')}, the CRC-32 of what was sent`);
+    const out = { mode, bytes: Buffer.byteLength(data), crc: { sent, board }, lines: [], errors: [], topLevelMs: null };
     if (run) {
       from = rx.length;
+      startReading(from);
+      // load() resets the interpreter and runs .bootcde; the marker line is taken once its top level has returned
       await write(Buffer.from('\x10load()\n'));
-      await sleep(100);
+      await sleep(100); // load() has begun: the interpreter's reset is over before the next line comes
+      await write(Buffer.from(`\x10console.log("${RAN}")\n`));
+      Object.assign(out, await watch(from, RAN, 'the program\'s top level did not return (no prompt after load())'));
     }
-    return { mode, bytes: Buffer.byteLength(data), crc: { sent, board }, ms: Date.now() - t0 };
+    return { ...out, ms: Date.now() - t0 };
   } finally {
     await new Promise((r) => (p.isOpen ? p.close(() => r()) : r()));
   }
