@@ -24,9 +24,9 @@
  *
  * Build and upload: npm run flash -- encoder --port /dev/ttyACM0
  *
- * KNOWN PROBLEM (open): this bundle crashes Kaluma 1.2.1 on the emulated Pico (a panic in the
- * GPIO interrupt ~850 ms into a 2,500 steps/s turn, every run); the same program on the UMD
- * bundles runs clean. Cause not found yet: see README, EncoderSource.
+ * Until 2026-12-03 this bundle stopped Kaluma 1.2.1 in the GPIO interrupt: the handler's
+ * `a ^= 1` made JerryScript take a reference on the closure's scope object, fatal while the
+ * garbage collector marks. Fixed (`a = 1 - a`); see docs/platform.md, "The interrupt rule".
  */
 import { ThreadSafeMessage } from 'threadsafe';
 import { EncoderSource } from 'threadsafe/kaluma';

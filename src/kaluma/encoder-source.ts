@@ -55,7 +55,11 @@ function makeDecoder(pinA: number, levelA: number, levelB: number): Decoder {
   let both = 0;
   // Runs INSIDE the GPIO interrupt on Kaluma. The rule (docs/platform.md): primitive variables
   // only: no member access, no call, no `new`, no `this`, no literal but numbers, no throw, no
-  // loop. The interrupt-rule tests parse it out of the shipped bundles and enforce it.
+  // loop, and a variable of this closure is only ever written with a plain `=`: a compound
+  // assignment (`a ^= 1`, `pos += 1`) makes JerryScript take a reference on the closure's
+  // environment object, which stops the firmware (jerry_fatal ERR_REF_COUNT_LIMIT) when the
+  // interrupt lands while the collector is marking: what crashed the encoder demo until
+  // 2026-12-03. The interrupt-rule tests parse it out of the shipped bundles and enforce it.
   function isr(pin: number, events: number): void {
     if (events === 12) {
       both = (both + 1) & 0x7ffffff;
@@ -67,14 +71,14 @@ function makeDecoder(pinA: number, levelA: number, levelB: number): Decoder {
         bad = (bad + 1) & 0x7ffffff;
         return;
       }
-      a ^= 1; // the new level (it differs from the old one)
+      a = 1 - a; // the new level (it differs from the old one)
       pos = a === b ? (pos - 1) & 0x7ffffff : (pos + 1) & 0x7ffffff; // publish: the main loop sees the step from here on
     } else {
       if (level === b) {
         bad = (bad + 1) & 0x7ffffff;
         return;
       }
-      b ^= 1;
+      b = 1 - b;
       pos = a === b ? (pos + 1) & 0x7ffffff : (pos - 1) & 0x7ffffff; // publish
     }
   }
