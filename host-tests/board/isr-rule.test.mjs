@@ -7,6 +7,9 @@ import * as assert from 'uvu/assert';
 import { KalumaSim } from '../../scripts/kaluma-sim/index.mjs';
 import { DEMOS, runDemo, bundleOf } from '../../scripts/kaluma-sim/demos.mjs';
 import { closureViolations, freeNames, isrViolations } from '../../scripts/lib/isr-check.mjs';
+import { plainAssignments } from '../../scripts/lib/plain-assign.mjs';
+import { minify } from 'terser';
+import { originalPositionFor, TraceMap } from '@jridgewell/trace-mapping';
 
 const KALUMA = readFileSync(new URL('../../dist/threadsafe-kaluma.js', import.meta.url), 'utf8');
 const CORE = readFileSync(new URL('../../dist/threadsafe.js', import.meta.url), 'utf8');
@@ -101,12 +104,62 @@ const cases = [
   ['a string literal', 'function (p, e) { s = "edge"; }', 'string literal'],
   ['a loop', 'function (p, e) { while (e) e--; }', 'loop'],
 ];
+// measured on the firmware (docs/platform.md, "The interrupt rule"): a compound assignment to a
+// closure variable takes a reference on the closure's scope object (the encoder demo's crash);
+// fractions, -0 and numbers beyond 27 bits are allocated
+cases.push(
+  ['a compound assignment to a closure variable', 'function (p, e) { a ^= 1; }', 'compound assignment to a variable outside the handler'],
+  ['a += on a closure variable', 'function (p, e) { n += e; }', 'compound assignment to a variable outside the handler'],
+  ['a fraction', 'function (p, e) { f = n * 1.5; }', 'a number the engine allocates'],
+  ['a division', 'function (p, e) { f = n / 2; }', 'a number the engine allocates'],
+  ['a literal beyond 27 bits', 'function (p, e) { n = n + 200000000; }', 'a number the engine allocates'],
+  ['a negated variable (-0 when it is 0)', 'function (p, e) { n = -n; }', 'a number the engine allocates'],
+);
 for (const [what, src, expected] of cases) {
   checker(`a handler with ${what} fails`, () => {
     const problems = isrViolations(src);
     assert.ok(problems.some((p) => p.startsWith(expected)), problems.join('\n') || 'no problem found');
   });
 }
+
+checker('the refusal of a compound assignment says why and what to write instead', () => {
+  const [problem] = isrViolations('function (p, e) { pos += 1; }');
+  assert.match(problem, /^compound assignment to a variable outside the handler at line 1: `pos \+= 1`: JerryScript takes a reference on the scope object that holds the variable/);
+  assert.match(problem, /stops Kaluma 1\.2\.1 \(jerry_fatal ERR_REF_COUNT_LIMIT\); write `x = \(x \+ y\) & 0x7ffffff` instead/);
+});
+
+checker('what takes no reference and allocates nothing passes: x++, x--, a plain =, compound assignments to the handler\'s own variables and parameters, -1', () => {
+  const src = 'function (p, e) { n++; m--; ++k; var x = n; x ^= 1; x += 2; e |= 1; t = (t + 1) & 0x7ffffff; u = -1; v = e === 8 ? 1 : 0; }';
+  assert.equal(isrViolations(src), []);
+  const bundle = `(function () { var n = 0, m = 0, k = 0, t = 0, u = 0, v = 0; var h = ${src}; })();`;
+  assert.equal(closureViolations(bundle, src), []);
+});
+
+checker('a variable the program counts up with `n = n + 1` (what the board build writes for `n += 1`) is a number by construction', () => {
+  const src = 'function (p, e) { seen = (seen + 1) & 7; }';
+  const bundle = `(function () { var seen = 0; setInterval(function () { seen = seen + (1); }, 10); var h = ${src}; })();`;
+  assert.equal(closureViolations(bundle, src), []);
+  const bad = bundle.replace('seen + (1)', 'seen + other');
+  assert.ok(closureViolations(bad, src).some((p) => p.startsWith('seen: assigned a value that is not a number')));
+});
+
+checker('terser turns `count = count + 1` into `count += 1`; the board build writes it back as a plain assignment, its source map still right', async () => {
+  const src = 'var count = 0;\nvar t = 0;\nattachInterrupt(5, function (p, e) {\n  count = count + 1;\n  t = 2 & t;\n}, 4);\n';
+  const out = await minify(src, { compress: { hoist_funs: false, hoist_vars: false }, mangle: true, sourceMap: { asObject: true } });
+  assert.match(out.code, /count\+=1/, 'terser writes the compound form (the hazard)');
+  const r = plainAssignments(out.code, out.map);
+  assert.is(r.count, 2);
+  assert.match(r.code, /count=count\+\(1\)/);
+  assert.match(r.code, /t=t&\(2\)/);
+  assert.not.match(r.code, /[+&]=/);
+  const handler = /function\([^)]*\)\{[^}]*\}/.exec(r.code)[0];
+  assert.equal(isrViolations(handler), [], handler);
+  const map = new TraceMap(r.map);
+  const pos = originalPositionFor(map, { line: 1, column: r.code.indexOf('count=count') });
+  assert.equal([pos.line, pos.column], [4, 2], 'maps to `count = count + 1` in the source');
+  const t = originalPositionFor(map, { line: 1, column: r.code.indexOf('t=t&') });
+  assert.equal([t.line, t.column], [5, 2]);
+});
 
 checker('a closure variable that holds an object fails the closure check', () => {
   const edited = KALUMA.replace(/var over = 0;/, 'var over = {};');

@@ -28,6 +28,14 @@ for (const [core, kaluma] of [['threadsafe.js', 'threadsafe-kaluma.js'], ['threa
     assert.is(freeNames(hs[0]).length, 6, `six closure numbers (pin A, two levels, position, two counters): ${freeNames(hs[0])}`);
   });
 
+  test(`the handler of dist/${kaluma} as it was before 2026-12-03 (\`a ^= 1\` on its closure's level: what crashed the encoder demo) fails the checker`, () => {
+    const src = handlers()[0];
+    const before = src.replace(/\b(\w+)\s*=\s*1\s*-\s*\1\b/, "$1 ^= 1");
+    assert.is.not(before, src);
+    const problems = isrViolations(before);
+    assert.ok(problems.some((p) => p.startsWith('compound assignment to a variable outside the handler') && /\^= 1/.test(p)), problems.join('\n') || 'no problem found');
+  });
+
   test(`a handler of dist/${kaluma} edited to keep the position on this fails the checker`, () => {
     const src = handlers()[0];
     const edited = src.replace(/\{/, '{ this.p = events;');

@@ -4,7 +4,12 @@
 // interrupt lands during garbage collection). Two checks:
 // - isrViolations(source): the handler's own code, by an allowlist of syntax: no member access,
 //   call, `new`, `this`, object/array/function literal, `throw`, string/regex literal, loop,
-//   `arguments`, `delete`/`in`/`instanceof`.
+//   `arguments`, `delete`/`in`/`instanceof`; no compound assignment (`x += 1`, `x ^= 1`) to a
+//   variable that is not the handler's own (JerryScript takes a reference on the scope object
+//   that holds it: measured on the firmware, it is what stopped the encoder demo); no number the
+//   engine must allocate: a literal that is not an integer within +-(2^27 - 1), `/`, `%`, `*`,
+//   `**`, `>>>` and unary `-` of a variable (fractions, -0 and numbers beyond 27 bits are boxed
+//   on the heap; measured: `n * 1.5`, `-n` with n 0 and `n + 200000000` allocate).
 // - closureViolations(bundle, source): every variable the handler reads or writes that is not its
 //   own is declared in an enclosing function of `bundle` with a numeric initializer and is only
 //   ever assigned numbers (by construction: numeric literals, arithmetic/bitwise expressions), or
@@ -55,6 +60,39 @@ export const PRIMITIVE_GLOBALS = new Set([
   'LOW_LEVEL', 'HIGH_LEVEL', 'FALLING', 'RISING', 'CHANGE',
 ]);
 
+/** JerryScript's direct integers (ECMA_INTEGER_NUMBER_MAX): a larger or fractional number is allocated on the heap. */
+const DIRECT_MAX = 0x7ffffff;
+
+/** Operators whose result may be a fraction, -0 or beyond 27 bits for integer operands: the engine allocates it. */
+const BOXING_BINARY = new Set(['/', '%', '*', '**', '>>>']);
+
+const COMPOUND = 'compound assignment to a variable outside the handler';
+const COMPOUND_WHY = 'JerryScript takes a reference on the scope object that holds the variable for `x op= y`, and an interrupt that lands while ' +
+  'the garbage collector marks stops Kaluma 1.2.1 (jerry_fatal ERR_REF_COUNT_LIMIT); write `x = (x + y) & 0x7ffffff` instead ' +
+  '(`x++`, `x--` and a plain `=` take none; the minifier turns `x = x + y` into `x += y`, so keep the variable out of the left operand)';
+const BOXING = 'a number the engine allocates';
+const BOXING_WHY = 'JerryScript keeps integers within +-(2^27 - 1) in the value itself and allocates every other number (a fraction, -0, ' +
+  'a larger integer) on the heap, which an interrupt must never do; use integers, `+ - & | ^ << >>` and mask with `& 0x7ffffff`';
+
+/** The handler's own names: its plain parameters and the variables it declares. */
+function ownNames(fn) {
+  const own = new Set(fn.params.filter((p) => p.type === 'Identifier').map((p) => p.name));
+  walk.full(fn.body, (node) => {
+    if (node.type === 'VariableDeclarator' && node.id.type === 'Identifier') own.add(node.id.name);
+  });
+  return own;
+}
+
+/** What of the engine's number and scope rules `node` breaks, as [key, why], or null. */
+function engineRule(node, own) {
+  if (node.type === 'AssignmentExpression' && node.operator !== '=' && node.left.type === 'Identifier' && !own.has(node.left.name)) return [COMPOUND, COMPOUND_WHY];
+  if (node.type === 'Literal' && typeof node.value === 'number' && !(Number.isInteger(node.value) && Math.abs(node.value) <= DIRECT_MAX)) return [BOXING, BOXING_WHY];
+  if (node.type === 'BinaryExpression' && BOXING_BINARY.has(node.operator)) return [BOXING, BOXING_WHY];
+  if (node.type === 'AssignmentExpression' && BOXING_BINARY.has(node.operator.slice(0, -1))) return [BOXING, BOXING_WHY];
+  if (node.type === 'UnaryExpression' && node.operator === '-' && !(node.argument.type === 'Literal' && typeof node.argument.value === 'number' && node.argument.value !== 0)) return [BOXING, BOXING_WHY];
+  return null;
+}
+
 /** The forbidden syntax as a user reads it in the build's report. */
 const IN_WORDS = {
   'member access': 'touches an object (member access)',
@@ -88,7 +126,10 @@ export function isrViolations(source) {
   if (fn.type === 'ArrowFunctionExpression' && fn.expression) problems.push('an arrow function with an expression body: use a block');
   if (fn.async || fn.generator) problems.push('an async function or generator allocates');
   for (const p of fn.params) if (p.type !== 'Identifier') problems.push(`parameter ${at(source, p)}: only plain parameters (no default, destructuring or rest)`);
+  const own = ownNames(fn);
   walk.full(fn.body, (node) => {
+    const engine = engineRule(node, own);
+    if (engine) problems.push(`${engine[0]} at ${at(source, node)}: ${engine[1]}`);
     if (FORBIDDEN[node.type]) problems.push(`${FORBIDDEN[node.type]} at ${at(source, node)}`);
     else if (!ALLOWED.has(node.type)) problems.push(`${node.type} is not allowed at ${at(source, node)}`);
     else if (node.type === 'Literal' && !(typeof node.value === 'number' || typeof node.value === 'boolean' || node.value === null)) {
@@ -103,10 +144,7 @@ export function isrViolations(source) {
 /** Names the handler reads or writes that are not its parameters or its own `var`s. */
 export function freeNames(source) {
   const fn = parseFunction(source);
-  const own = new Set(fn.params.filter((p) => p.type === 'Identifier').map((p) => p.name));
-  walk.full(fn.body, (node) => {
-    if (node.type === 'VariableDeclarator' && node.id.type === 'Identifier') own.add(node.id.name);
-  });
+  const own = ownNames(fn);
   const free = new Set();
   walk.full(fn.body, (node) => {
     if (node.type === 'Identifier' && !own.has(node.name)) free.add(node.name);
@@ -116,17 +154,21 @@ export function freeNames(source) {
 
 const NUMERIC_BINARY = new Set(['-', '*', '/', '%', '**', '|', '&', '^', '<<', '>>', '>>>']);
 
-/** True when `node` always evaluates to a number, whatever the variables hold. */
-function numeric(node) {
+/**
+ * True when `node` always evaluates to a number, whatever the variables hold; `self` (the variable
+ * whose assignments are checked) counts as a number, by induction: it starts as one and every
+ * assignment keeps it one (so `n = n + 1`, what the board build writes for `n += 1`, passes).
+ */
+function numeric(node, self) {
   switch (node.type) {
     case 'Literal': return typeof node.value === 'number';
-    case 'Identifier': return PRIMITIVE_GLOBALS.has(node.name) && node.name !== 'undefined';
+    case 'Identifier': return (self !== undefined && node.name === self) || (PRIMITIVE_GLOBALS.has(node.name) && node.name !== 'undefined');
     case 'UnaryExpression': return node.operator === '-' || node.operator === '+' || node.operator === '~';
     case 'UpdateExpression': return true;
-    case 'BinaryExpression': return NUMERIC_BINARY.has(node.operator) || (node.operator === '+' && numeric(node.left) && numeric(node.right));
-    case 'ConditionalExpression': return numeric(node.consequent) && numeric(node.alternate);
-    case 'SequenceExpression': return numeric(node.expressions[node.expressions.length - 1]);
-    case 'AssignmentExpression': return node.operator !== '=' && node.operator !== '+=' ? true : numeric(node.right);
+    case 'BinaryExpression': return NUMERIC_BINARY.has(node.operator) || (node.operator === '+' && numeric(node.left, self) && numeric(node.right, self));
+    case 'ConditionalExpression': return numeric(node.consequent, self) && numeric(node.alternate, self);
+    case 'SequenceExpression': return numeric(node.expressions[node.expressions.length - 1], self);
+    case 'AssignmentExpression': return node.operator !== '=' && node.operator !== '+=' ? true : numeric(node.right, self);
     default: return false;
   }
 }
@@ -170,7 +212,7 @@ export function closureViolations(bundle, source) {
     }
     if (decl.init && !numeric(decl.init)) problems.push(`${name}: declared without a numeric initializer (${decl.init ? bundle.slice(decl.init.start, decl.init.end) : 'none'})`);
     walk.full(scope.body, (node) => {
-      if (node.type === 'AssignmentExpression' && node.left.type === 'Identifier' && node.left.name === name && !numeric(node)) {
+      if (node.type === 'AssignmentExpression' && node.left.type === 'Identifier' && node.left.name === name && !numeric(node, name)) {
         problems.push(`${name}: assigned a value that is not a number by construction: ${bundle.slice(node.start, node.end)}`);
       }
     });
@@ -197,7 +239,10 @@ export function handlerViolations(bundle, ast, fn) {
   if (fn.type === 'ArrowFunctionExpression' && fn.expression) out.push({ at: fn.start, rule: 'an arrow function with an expression body: use a block', code: '', names: [] });
   if (fn.async || fn.generator) out.push({ at: fn.start, rule: 'an async function or generator allocates', code: '', names: [] });
   for (const p of fn.params) if (p.type !== 'Identifier') out.push({ at: p.start, rule: 'only plain parameters (no default, destructuring or rest)', code: text(p), names: ids(p) });
+  const mine = ownNames(fn);
   walk.full(fn.body, (node) => {
+    const engine = engineRule(node, mine);
+    if (engine) out.push({ at: node.start, end: node.end, rule: `${engine[0]}: ${engine[1]}`, code: text(node), names: ids(node) });
     let rule = null;
     if (FORBIDDEN[node.type]) rule = FORBIDDEN[node.type];
     else if (!ALLOWED.has(node.type)) rule = `${node.type} is not allowed`;
@@ -215,10 +260,7 @@ export function handlerViolations(bundle, ast, fn) {
     if (ancestors === null && node === fn) ancestors = anc.slice(0, -1);
   });
   const scopes = (ancestors || []).filter((n) => /Function/.test(n.type)).reverse();
-  const own = new Set(fn.params.filter((p) => p.type === 'Identifier').map((p) => p.name));
-  walk.full(fn.body, (node) => {
-    if (node.type === 'VariableDeclarator' && node.id.type === 'Identifier') own.add(node.id.name);
-  });
+  const own = mine;
   const firstUse = new Map();
   walk.full(fn.body, (node) => {
     if (node.type === 'Identifier' && !own.has(node.name) && !firstUse.has(node.name)) firstUse.set(node.name, node);
@@ -250,7 +292,7 @@ export function handlerViolations(bundle, ast, fn) {
       continue;
     }
     walk.full(scope.body, (node) => {
-      if (node.type === 'AssignmentExpression' && node.left.type === 'Identifier' && node.left.name === name && !numeric(node)) {
+      if (node.type === 'AssignmentExpression' && node.left.type === 'Identifier' && node.left.name === name && !numeric(node, name)) {
         out.push({ at: use.start, rule: 'a variable the program assigns something that is not a number by construction', code: name, names, decl: node.start });
       }
     });

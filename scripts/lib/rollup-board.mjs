@@ -15,6 +15,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import ts from 'typescript';
 import { libraryRoot, userCwd } from './root.mjs';
 import { sizeOf } from './size.mjs';
+import { plainAssignments } from './plain-assign.mjs';
 
 /** Kaluma 1.2.1's built-in modules, as require() loads them on the firmware (measured: 'pio' and 'startup' do not load). */
 export const BUILTINS = ['gpio', 'led', 'button', 'pwm', 'adc', 'i2c', 'spi', 'uart', 'rp2', 'events', 'fs', 'flash', 'storage', 'graphics', 'at', 'net', 'http',
@@ -181,7 +182,8 @@ function boardTypescript(input, target, state, asyncTarget) {
 }
 
 /**
- * Rollup plugin: minifies the bundle with terser. On Kaluma parsed code stays on the heap as
+ * Rollup plugin: minifies the bundle with terser, then writes compound assignments to variables
+ * back as plain ones (scripts/lib/plain-assign.mjs: the interrupt rule). On Kaluma parsed code stays on the heap as
  * bytecode and its load time grows with the source: measured on the firmware, minifying the core
  * cut heap after parse from 13.9 to 11.7 KB and load from 332 to 265 ms. Names are
  * mangled; the strings, the order of declarations (Espruino does not hoist) and the Kaluma-only
@@ -201,7 +203,10 @@ export function minify(state = {}) {
         format: { comments: /threadsafe board program/, ascii_only: true },
         sourceMap: withMap ? { asObject: true } : false,
       });
-      return { code: out.code, map: withMap ? out.map : null };
+      // terser writes `x = x + 1` as `x += 1`, which inside an attachInterrupt handler can stop
+      // Kaluma 1.2.1 (plain-assign.mjs): put the plain assignments back
+      const plain = plainAssignments(out.code, withMap ? out.map : null);
+      return { code: plain.code, map: plain.map };
     },
   };
 }
