@@ -169,8 +169,17 @@ for (const { name, core, kaluma } of FORMS) {
     assert.is(sim.irq.size, 0);
     assert.is(sim.evaluate('evt.onwait'), null);
     sim.load('var held = new K.InterruptSource(3, evt, { idle: false });');
-    assert.is(err(sim, 'new K.EncoderSource(2, 3)'), 'TypeError: EncoderSource: pin 3 already has an interrupt source; detach() it first');
+    assert.is(err(sim, 'new K.EncoderSource(2, 3)'), 'TypeError: EncoderSource: pin 3 already has an InterruptSource (the firmware keeps one interrupt per pin); detach() it first');
     assert.is(sim.irq.has(A), false, 'pin A was not attached either');
+  });
+
+  test('an InterruptSource on a pin an EncoderSource holds is refused naming the EncoderSource; after detach() the pin is free', () => {
+    const sim = board('var evt = new T.ThreadSafeEvent(); var enc = new K.EncoderSource(2, 3);');
+    assert.is(err(sim, 'new K.InterruptSource(3, evt)'), 'TypeError: InterruptSource: pin 3 already has an EncoderSource (the firmware keeps one interrupt per pin); detach() it first');
+    assert.is(err(sim, 'new K.EncoderSource(2, 4)'), 'TypeError: EncoderSource: pin 2 already has an EncoderSource (the firmware keeps one interrupt per pin); detach() it first');
+    sim.load('enc.detach(); var src = new K.InterruptSource(3, evt);');
+    assert.is(sim.evaluate('src.attached()'), true);
+    assert.is(sim.irq.has(3), true);
   });
 
   test.run();

@@ -169,7 +169,8 @@ export class EncoderSource {
       throw new TypeError(what + ': target already has an onwait listener; use one source per target, or idle: false');
     }
     for (const p of [pinA, pinB]) {
-      if (pinsInUse[p] === true) throw new TypeError(what + ': pin ' + p + ' already has an interrupt source; detach() it first');
+      const holder = pinsInUse[p];
+      if (holder !== undefined) throw new TypeError(what + ': pin ' + p + ' already has an ' + holder + ' (the firmware keeps one interrupt per pin); detach() it first');
     }
     const d = makeDecoder(pinA, digitalRead(pinA), digitalRead(pinB));
     const self = this;
@@ -200,7 +201,7 @@ export class EncoderSource {
       detachInterrupt(pinA);
       throw e;
     }
-    pinsInUse[pinA] = pinsInUse[pinB] = true;
+    pinsInUse[pinA] = pinsInUse[pinB] = what;
     this._attached = true;
     if (kind >= 0) {
       if (hook) t.onwait = this._start;
@@ -266,7 +267,7 @@ export class EncoderSource {
     if (!this._attached) return;
     detachInterrupt(this._pinA);
     detachInterrupt(this._pinB);
-    pinsInUse[this._pinA] = pinsInUse[this._pinB] = false;
+    pinsInUse[this._pinA] = pinsInUse[this._pinB] = undefined;
     this._attached = false;
     try {
       if (this._kind >= 0) this._deliver();

@@ -120,8 +120,9 @@ export class InterruptSource<T = number> {
     if (hook && t.onwait !== null && t.onwait !== undefined) {
       throw new TypeError(what + ': target already has an onwait listener (another source in idle mode feeds it); use one source per target, or idle: false');
     }
-    if (pinsInUse[pin] === true) {
-      throw new TypeError(what + ': pin ' + pin + ' already has an InterruptSource (the firmware keeps one interrupt per pin); detach() it first');
+    const holder = pinsInUse[pin];
+    if (holder !== undefined) {
+      throw new TypeError(what + ': pin ' + pin + ' already has an ' + holder + ' (the firmware keeps one interrupt per pin); detach() it first');
     }
     const self = this;
     const put = kind === PUT;
@@ -167,7 +168,7 @@ export class InterruptSource<T = number> {
     this._hooked = hook;
     // The firmware throws here for a pin that is not a GPIO: nothing of this source exists yet.
     attachInterrupt(pin, this._isr, events);
-    pinsInUse[pin] = true;
+    pinsInUse[pin] = what;
     if (hook) t.onwait = e.start;
     e.start(); // idle mode too: serves waits begun before the source; stops once nobody waits
   }
@@ -235,7 +236,7 @@ export class InterruptSource<T = number> {
   detach(): void {
     if (!this._attached) return;
     detachInterrupt(this._pin);
-    pinsInUse[this._pin] = false;
+    pinsInUse[this._pin] = undefined;
     this._attached = false;
     const e = this._e;
     try {

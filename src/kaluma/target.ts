@@ -60,11 +60,12 @@ export type Target<T> = SetTarget | PutTarget<T> | MessageTarget<T>;
 export type RecordFn<T> = (events: number, index: number) => T;
 
 /**
- * Pins with an attached interrupt source (InterruptSource, EncoderSource): the firmware keeps one
- * interrupt callback per pin, so a second `attachInterrupt` would silently replace the first
- * source's, and the first one's `detach()` would then remove the second's.
+ * Pins with an attached interrupt source, by the name of the class that holds it
+ * ('InterruptSource', 'EncoderSource'; undefined once detached): the firmware keeps one interrupt
+ * callback per pin, so a second `attachInterrupt` would silently replace the first source's, and
+ * the first one's `detach()` would then remove the second's.
  */
-export const pinsInUse: { [pin: number]: boolean } = {};
+export const pinsInUse: { [pin: number]: string | undefined } = {};
 
 /** kindOf() results. */
 export const SET = 0;
