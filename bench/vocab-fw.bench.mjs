@@ -5,8 +5,9 @@
 //   - putSync into a full 'drop-oldest' ThreadSafeQueue (drops the oldest, takes the new) vs a
 //     hand-written overwrite ring in a plain function;
 //   - one decoded encoder step: EncoderSource's interrupt function called with alternating edges
-//     of pins A and B vs a hand-written decoder closure doing the same (the interrupt entry,
-//     ~29 µs, comes on top of both on the board).
+//     of pins A and B vs a hand-written decoder closure doing the same, written to the interrupt
+//     rule (`a = 1 - a`, not `a ^= 1`: docs/platform.md) (the interrupt entry, ~29 µs, comes on
+//     top of both on the board).
 // Loops run inside functions (top-level code uses global variables on Kaluma); median of 3.
 //
 //   node bench/run.mjs vocab-fw        (after npm run build; about a minute of wall time)
@@ -37,7 +38,7 @@ var enc = new K.EncoderSource(2, 3);
 detachInterrupt(2); detachInterrupt(3); // called by hand below: no pin drives them
 var isr = enc._isr;
 var dec = (function () { var a = 1, b = 1, pos = 0, bad = 0;
-  return function (pin, e) { if (e === 12) return; var level = (e >> 3) & 1; if (pin === 2) { if (level === a) { bad++; return; } a ^= 1; pos = a === b ? (pos - 1) & 0x7ffffff : (pos + 1) & 0x7ffffff; } else { if (level === b) { bad++; return; } b ^= 1; pos = a === b ? (pos + 1) & 0x7ffffff : (pos - 1) & 0x7ffffff; } }; })();
+  return function (pin, e) { if (e === 12) return; var level = (e >> 3) & 1; if (pin === 2) { if (level === a) { bad++; return; } a = 1 - a; pos = a === b ? (pos - 1) & 0x7ffffff : (pos + 1) & 0x7ffffff; } else { if (level === b) { bad++; return; } b = 1 - b; pos = a === b ? (pos + 1) & 0x7ffffff : (pos - 1) & 0x7ffffff; } }; })();
 // one quadrature cycle from AB = 11 forward: A falls, B falls, A rises, B rises
 function libSteps() { var f = isr; var t = micros(); for (var i = 0; i < ${N / 2}; i++) { f(2, 4); f(3, 4); f(2, 8); f(3, 8); } return (micros() - t) / ${2 * N}; }
 function handSteps() { var f = dec; var t = micros(); for (var i = 0; i < ${N / 2}; i++) { f(2, 4); f(3, 4); f(2, 8); f(3, 8); } return (micros() - t) / ${2 * N}; }
