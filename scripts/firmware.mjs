@@ -78,7 +78,8 @@ function release() {
  * output live), failOnError (exit 6 when the program threw uncaught), bootrom (a path; else
  * RP2040_BOOTROM or the places above), timeBase ('ready' default: ms and pins count from when the
  * top level returned, or from the startOn line; 'start': from the program's start, `.load`, as
- * emulate() counts, so a 1000 ms timer prints at about 1000 ms). Resolves { code, stdout, stderr, lines, stats, crash }; never rejects for a
+ * emulate() counts, so a 1000 ms timer prints at about 1000 ms), isrProbe (true: res.isr is what
+ * the attachInterrupt handlers did to the engine, scripts/emulator/kaluma-isr.mjs). Resolves { code, stdout, stderr, lines, stats, crash, isr }; never rejects for a
  * program's failure (the caller asserts), rejects when the firmware is absent.
  */
 export async function runOnFirmware(program, o = {}) {
@@ -93,6 +94,7 @@ export async function runOnFirmware(program, o = {}) {
   const json = join(tmp, 'result.json');
   const args = [fw.runner, file, '--ms', String(o.ms ?? 2000), '--timestamps', '--upload', o.upload || 'flash', '--firmware', fw.firmware, '--bootrom', fw.bootrom, '--stats', '--time-base', o.timeBase === 'start' ? 'start' : 'ready', '--json', json];
   if (o.failOnError) args.push('--fail-on-error');
+  if (o.isrProbe) args.push('--isr-probe');
   if (o.until) args.push('--until', o.until);
   if (o.startOn) args.push('--start-on', o.startOn);
   if (o.wire) args.push('--wire', o.wire);
@@ -122,6 +124,8 @@ export async function runOnFirmware(program, o = {}) {
     res.lines = parseLines(res.stdout);
     const m = /\[emulator\] stats (\{.*\})/.exec(res.stderr);
     res.stats = m ? JSON.parse(m[1]) : null;
+    const isr = /\[emulator\] isr (\{.*\})/.exec(res.stderr);
+    res.isr = isr ? JSON.parse(isr[1]) : null;
     const c = /FIRMWARE CRASH: (.*)/.exec(res.stderr);
     res.crash = c ? c[1] : null;
     res.result = existsSync(json) ? JSON.parse(readFileSync(json, 'utf8')) : null;

@@ -6,10 +6,12 @@
 //        [--target kaluma|espruino] [--ms 2000] [--upload flash|serial|boot] [--until TEXT]
 //        [--start-on TEXT] [--wire OUT:IN,...] [--pin-script pins.json] [--trace-pins 2,25]
 //        [--pin-log FILE] [--time-base start|ready] [--timestamps] [--stats] [--json FILE]
-//        [--fail-on-error] [--wall-timeout S]
+//        [--fail-on-error] [--wall-timeout S] [--isr-probe]
 //   pins.json: [{ "atMs": 100, "pin": 2, "level": 1 }, ...] (or { at, pin, value })
 //   stdout: each line the program printed ("[   123.4 ms] text" with --timestamps)
-//   stderr: "[emulator] stats {...}" (--stats), "[emulator] FIRMWARE CRASH: {...}", errors,
+//   stderr: "[emulator] stats {...}" (--stats), "[emulator] isr {...}" (--isr-probe: what the
+//           attachInterrupt handlers did to the engine, scripts/emulator/kaluma-isr.mjs),
+//           "[emulator] FIRMWARE CRASH: {...}", errors,
 //           misreports, notes; --json FILE: the whole result of emulate()
 //   exit codes: 0 ok, 1 the program threw (only with --fail-on-error; else 0), 2 usage,
 //               3 firmware crash, 4 --until not seen, 5 harness error
@@ -61,6 +63,7 @@ export async function main(argv) {
       tracePins: typeof a['trace-pins'] === 'string' ? a['trace-pins'].split(',').map(Number) : [],
       timeBase: a['time-base'] === 'ready' ? 'ready' : 'start',
       wallTimeoutMs: Number(a['wall-timeout'] ?? 300) * 1000,
+      isrProbe: a['isr-probe'] === true,
     });
   } catch (e) {
     console.error(`[emulator] error: ${e.message}`);
@@ -76,6 +79,7 @@ export async function main(argv) {
   if (r.exitCode === 4) console.error(`[emulator] timeout: "${a.until}" not printed within ${a.ms ?? 2000} emulated ms`);
   if (a['pin-log']) writeFileSync(a['pin-log'], r.pinLog.map((e) => `${e.us.toFixed(1)}us GP${e.pin} ${e.dir} ${e.level}`).join('\n') + '\n');
   if (a.stats) console.error('[emulator] stats ' + JSON.stringify(r.stats));
+  if (r.isr) console.error('[emulator] isr ' + JSON.stringify(r.isr));
   if (typeof a.json === 'string') writeFileSync(a.json, JSON.stringify(r));
   return r.exitCode === 1 && !a['fail-on-error'] ? 0 : r.exitCode;
 }

@@ -26,10 +26,13 @@
 //   timeBase 'start' (default) | 'ready': count ms and pins from when the top level returned
 //   tracePins [pins]: their changes come back in pinLog [{ us, pin, dir, level }]
 //   wallTimeoutMs  give up (exitCode 5) after this much wall time (default 300000)
+//   isrProbe true (Kaluma, with the firmware's .elf symbols): result.isr says, per pin, what the
+//            attachInterrupt handlers did to the engine: references taken, allocations, interrupts
+//            inside a collection (kaluma-isr.mjs; the interrupt rule of docs/platform.md)
 // -> { lines: [{ ms, text }] (complete lines), tail (a line cut off by the end of the run, also
 //      said in notes), output, errors: [{ kind, where?, text, ms, stack }],
 //      misreported: [{ text, ms, why }], crashed: null | { kind, reason, ms, pc, lr, where? },
-//      heap?, exitCode, untilSeen, notes, stats, pinLog }
+//      heap?, exitCode, untilSeen, notes, stats, pinLog, isr? }
 //   ms count from the program's start (Kaluma: when `.load` ran it; Espruino: when load() ran it;
 //   'boot': power-on), so a 1000 ms timer set at the top level prints at about 1000 ms.
 //   errors: kind 'uncaught' (where 'top level' | 'callback': a timer, setWatch, interrupt) and

@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { elfSymbols, readBootrom, readFirmware } from './images.mjs';
 import { KalumaBoard } from './kaluma.mjs';
 import { accountErrors, findPromiseFunctions, RejectionTracker } from './kaluma-errors.mjs';
+import { IsrProbe } from './kaluma-isr.mjs';
 
 const UPLOADS = ['flash', 'serial', 'boot'];
 
@@ -40,7 +41,9 @@ const matcher = (m) => (m == null ? null : typeof m === 'string' ? (t) => t.incl
  * timeBase 'start' (default: ms count from the program's start, i.e. `.load`) or 'ready' (from
  * when its top level returned, or the startOn line: what scripts/firmware.mjs has always used),
  * tracePins [pins] (their changes in pinLog), wallTimeoutMs, readyMaxMs, heap (true: the
- * result's heap is process.memoryUsage() on the board after the run: { heapTotal, heapUsed, ... }).
+ * result's heap is process.memoryUsage() on the board after the run: { heapTotal, heapUsed, ... }),
+ * isrProbe (true: the result's isr says what the attachInterrupt handlers did to the engine, per
+ * pin: kaluma-isr.mjs; { unavailable: why } without the firmware's symbols).
  */
 export async function runKaluma(opts) {
   const o = { upload: 'flash', ms: 2000, wires: [], pins: [], timeBase: 'start', tracePins: [], wallTimeoutMs: 300000, ...opts };
@@ -59,6 +62,9 @@ export async function runKaluma(opts) {
   fw.symbols = symbols;
   const fns = findPromiseFunctions(board.mcu.flash, symbols);
   const tracker = fns ? new RejectionTracker(board, fns) : null;
+  // isrProbe: what the attachInterrupt handlers do to the engine (kaluma-isr.mjs)
+  const probeWhyNot = o.isrProbe ? IsrProbe.unavailable(symbols) : null;
+  const probe = o.isrProbe && !probeWhyNot ? new IsrProbe(board, symbols) : null;
 
   const stats = { firmwareFormat: fw.format };
   const pinLog = [];
@@ -165,6 +171,7 @@ export async function runKaluma(opts) {
     notes,
     stats,
     pinLog: pinLog.map((e) => ({ us: (e.ns - base) / 1e3, pin: e.pin, dir: e.dir, level: e.level })),
+    isr: o.isrProbe ? (probe ? probe.result() : { unavailable: probeWhyNot }) : undefined,
   };
 }
 

@@ -1,0 +1,39 @@
+// The interrupt soak (host-tests/firmware/isr-soak.test.mjs): attachInterrupt handlers firing
+// through many garbage collections on purpose. The library's bundles come first (helpers.mjs).
+// SOAK_MS, the end of the pin script, is set by the test; SOAK_BAD adds a handler that breaks the
+// interrupt rule (a compound assignment to its closure variable) on pin 9.
+var T = threadsafe, K = threadsafeKaluma;
+pinMode(2, INPUT); pinMode(3, INPUT); pinMode(6, INPUT); pinMode(7, INPUT); pinMode(8, INPUT); pinMode(9, INPUT);
+// (a) the encoder, both pins on CHANGE
+var enc = new K.EncoderSource(2, 3);
+// (b) InterruptSource: CHANGE into a queue (the ring handler), RISING counted (the count handler)
+var q = new T.ThreadSafeQueue(new Array(64));
+var ring = new K.InterruptSource(6, q, { idle: false });
+var counted = new K.InterruptSource(7, new T.ThreadSafeFlag(), { events: RISING, idle: false });
+// (c) a minimal hand-written handler, kept by the program (the firmware over-releases it)
+var edges8 = 0;
+function onEdge8() { edges8 = (edges8 + 1) & 0x7ffffff; }
+attachInterrupt(8, onEdge8, RISING);
+var edges9 = 0;
+function onEdge9() { edges9 += 1; }
+if (typeof SOAK_BAD !== 'undefined') attachInterrupt(9, onEdge9, RISING);
+// the main loop: take the queue's edges, and churn the heap over a live structure of a few hundred
+// objects, so that the collector runs often and each collection marks for a while
+var live = [];
+for (var k = 0; k < 300; k++) live.push({ k: k, v: [k] });
+var taken = 0, batch = new Array(64), junk = null, churns = 0, readyAt = millis(), done = false;
+setInterval(function () {
+  taken += q.getManySync(batch);
+  for (var i = 0; i < 6; i++) junk = { i: i, a: [i], next: junk };
+  junk = null;
+  churns++;
+  if (!done && millis() - readyAt >= SOAK_MS + 300) {
+    done = true;
+    ring.flush();
+    taken += q.getManySync(batch);
+    console.log('soak position ' + enc.position() + ' invalid ' + enc.invalid() + ' latched ' + enc.latched() + ' ring ' + ring.recorded() + ' taken ' + taken +
+      ' overruns ' + ring.overruns() + ' pending ' + ring.pending() + ' counted ' + counted.recorded() + ' edges8 ' + edges8 + ' edges9 ' + edges9 + ' churns ' + churns);
+    console.log('END');
+  }
+}, 1);
+console.log('READY');
