@@ -33,7 +33,7 @@ function coreErrors() {
 
 export default [
   {
-    input: 'src/index.ts',
+    input: 'src/bundle.ts', // src/index.ts with the wait options enabled as it loads
     output: [
       { file: 'dist/threadsafe.js', format: 'umd', name: 'threadsafe' },
       // The same UMD bundle minified, for pasting onto a board: Kaluma keeps parsed code on its

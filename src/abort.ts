@@ -3,6 +3,7 @@
  */
 import { construct } from './args';
 import { AbortError } from './errors';
+import { enableWaitOptions } from './waiters';
 
 type AbortListener = ((this: AbortSignal, event: AbortEvent) => void) | { handleEvent(event: AbortEvent): void };
 
@@ -69,6 +70,7 @@ export class AbortController {
   /** A controller and its signal; TypeError without `new` or with an argument. */
   constructor() {
     construct(this, AbortController, arguments.length, 0, 'AbortController');
+    enableWaitOptions(); // its signal is for `{ signal }`: a board program that makes one has the options
     this.signal = new AbortSignal();
   }
 

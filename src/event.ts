@@ -2,7 +2,7 @@
  * ThreadSafeEvent: any number of tasks wait, any context sets.
  */
 import { construct } from './args';
-import { abortedAlready, addWaiter, checkOptions, release, RESOLVED, WaitList, WaitOptions } from './waiters';
+import { begin, path, RESOLVED, WaitList, WaitOptions, waitShared } from './waiters';
 import type { Waiter } from './waiters';
 
 /**
@@ -51,7 +51,7 @@ export class ThreadSafeEvent {
   constructor() {
     construct(this, ThreadSafeEvent, arguments.length, 0, 'ThreadSafeEvent');
     this.onwait = null;
-    this._waiters = new WaitList();
+    this._waiters = { head: null, tail: null };
     this._state = false;
   }
 
@@ -62,24 +62,11 @@ export class ThreadSafeEvent {
    */
   wait(options?: WaitOptions): Promise<void> {
     if (options !== undefined) {
-      checkOptions(options, 'ThreadSafeEvent.wait');
-      const aborted = abortedAlready(options);
+      const aborted = begin(options, 'ThreadSafeEvent.wait');
       if (aborted !== null) return aborted;
     }
     if (this._state) return RESOLVED; // (an onwait hook that set()s the event finds it clear and wakes the new waiter)
-    const own = options !== undefined && (options.signal !== undefined || options.timeout !== undefined);
-    let promise: Promise<void>;
-    const list = this._waiters;
-    const tail = list.tail;
-    if (own) promise = addWaiter(list, undefined, options, this.onwait);
-    else if (tail !== null && tail.value !== undefined) {
-      promise = tail.value; // join the shared waiter: a throwing onwait registered nothing new
-      if (this.onwait !== null) this.onwait();
-    } else {
-      promise = addWaiter(list, undefined, undefined, this.onwait);
-      if (list.tail !== null) list.tail.value = promise; // null if onwait set the event already
-    }
-    return promise;
+    return waitShared(this._waiters, options, this.onwait);
   }
 
   /** Sets the event and wakes every current waiter (next microtask); never allocates. */
@@ -96,7 +83,7 @@ export class ThreadSafeEvent {
     while (w !== null) {
       const next: Waiter | null = w.next;
       w.list = null; // settled
-      if (w.handleEvent !== void 0) release(w);
+      if (w.handleEvent !== void 0) path!.release(w); // a waiter with options: the path is there
       (w.resolve as (v: unknown) => void)(void 0);
       w = next;
     }

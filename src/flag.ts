@@ -3,7 +3,8 @@
  */
 import { construct } from './args';
 import { FlagInUse } from './errors';
-import { abortedAlready, addWaiter, checkOptions, release, RESOLVED, WaitList, WaitOptions } from './waiters';
+import { begin, path, RESOLVED, WaitList, WaitOptions } from './waiters';
+import type { OptionsPath } from './waiters';
 
 /**
  * A flag that one task awaits and any other context sets, as MicroPython's
@@ -53,7 +54,7 @@ export class ThreadSafeFlag {
   constructor() {
     construct(this, ThreadSafeFlag, arguments.length, 0, 'ThreadSafeFlag');
     this.onwait = null;
-    this._waiters = new WaitList();
+    this._waiters = { head: null, tail: null };
     this._state = false;
     const self = this;
     this._exec = function (resolve) {
@@ -69,8 +70,7 @@ export class ThreadSafeFlag {
    */
   wait(options?: WaitOptions): Promise<void> {
     if (options !== undefined) {
-      checkOptions(options, 'ThreadSafeFlag.wait');
-      const aborted = abortedAlready(options);
+      const aborted = begin(options, 'ThreadSafeFlag.wait');
       if (aborted !== null) return aborted;
     }
     if (this._r !== null || this._waiters.head !== null) {
@@ -81,7 +81,7 @@ export class ThreadSafeFlag {
       return RESOLVED;
     }
     if (options !== undefined && (options.signal !== undefined || options.timeout !== undefined)) {
-      return addWaiter(this._waiters, undefined, options, this.onwait);
+      return (path as OptionsPath).add(this._waiters, undefined, options, this.onwait); // begin() built the path
     }
     const promise = new Promise<void>(this._exec); // sets _r
     const resolve = this._r;
@@ -114,7 +114,7 @@ export class ThreadSafeFlag {
     if (w !== null) {
       list.head = list.tail = null;
       w.list = null; // settled (resolveWaiter() inlined)
-      release(w);
+      (path as OptionsPath).release(w); // only a wait with options is linked: it has a listener or a timer
       (w.resolve as (v: unknown) => void)(void 0);
     } else this._state = true; // record only
   }

@@ -10,6 +10,7 @@ export { select } from './select';
 export type { Selectable, Selected } from './select';
 export type { QueueBuffer, QueueOptions } from './queue';
 export { AbortController, AbortSignal } from './abort';
+export { enableWaitOptions } from './waiters';
 export type { AbortEvent } from './abort';
 export { AbortError, FlagInUse, QueueClosed, QueueEmpty, QueueFull, TimeoutError } from './errors';
 export type { ErrorClass } from './errors';

@@ -2,7 +2,7 @@
  * ThreadSafeMessage: an event that carries data; any number of tasks wait, any context sets.
  */
 import { construct } from './args';
-import { abortedAlready, addWaiter, checkOptions, release, WaitList, WaitOptions } from './waiters';
+import { begin, path, WaitList, WaitOptions, waitShared } from './waiters';
 import type { Waiter } from './waiters';
 
 /**
@@ -51,7 +51,7 @@ export class ThreadSafeMessage<T = unknown> {
   constructor() {
     construct(this, ThreadSafeMessage, arguments.length, 0, 'ThreadSafeMessage');
     this.onwait = null;
-    this._waiters = new WaitList();
+    this._waiters = { head: null, tail: null };
     this._data = void 0;
     this._state = false;
   }
@@ -64,24 +64,11 @@ export class ThreadSafeMessage<T = unknown> {
    */
   wait(options?: WaitOptions): Promise<T> {
     if (options !== undefined) {
-      checkOptions(options, 'ThreadSafeMessage.wait');
-      const aborted = abortedAlready(options);
+      const aborted = begin(options, 'ThreadSafeMessage.wait');
       if (aborted !== null) return aborted;
     }
     if (this._state) return Promise.resolve(this._data as T);
-    const own = options !== undefined && (options.signal !== undefined || options.timeout !== undefined);
-    let promise: Promise<T>;
-    const list = this._waiters;
-    const tail = list.tail;
-    if (own) promise = addWaiter(list, undefined, options, this.onwait);
-    else if (tail !== null && tail.value !== undefined) {
-      promise = tail.value; // join the shared waiter
-      if (this.onwait !== null) this.onwait();
-    } else {
-      promise = addWaiter(list, undefined, undefined, this.onwait);
-      if (list.tail !== null) list.tail.value = promise; // null if onwait set the message already
-    }
-    return promise;
+    return waitShared(this._waiters, options, this.onwait);
   }
 
   /**
@@ -101,7 +88,7 @@ export class ThreadSafeMessage<T = unknown> {
     while (w !== null) {
       const next: Waiter | null = w.next;
       w.list = null; // settled
-      if (w.handleEvent !== void 0) release(w);
+      if (w.handleEvent !== void 0) path!.release(w); // a waiter with options: the path is there
       (w.resolve as (v: unknown) => void)(data);
       w = next;
     }

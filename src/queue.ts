@@ -4,7 +4,7 @@
 import { construct, RangeErr, unknownOption } from './args';
 import { QueueClosed, QueueEmpty, QueueFull } from './errors';
 import {
-  abortedAlready, addWaiter, checkOptions, describe, rejectWaiter, release, RESOLVED, resolveWaiter, WaitList, WaitOptions,
+  addWaiter, begin, describe, path, rejectWaiter, RESOLVED, resolveWaiter, WaitList, WaitOptions,
 } from './waiters';
 import type { Waiter } from './waiters';
 import { held, later } from './turn';
@@ -158,7 +158,7 @@ export class ThreadSafeQueue<T> implements AsyncIterator<T> {
     }
     this._dropped = 0;
     this.onwait = null;
-    this._putters = new WaitList();
+    this._putters = { head: null, tail: null };
     this._n = buf.length;
     this._buf = buf;
     const g: Getters = { j: null, m: AS_ITEM, tail: null, head: null, r: null }; // hottest last (JerryScript searches from the newest)
@@ -190,8 +190,7 @@ export class ThreadSafeQueue<T> implements AsyncIterator<T> {
    */
   get(options?: WaitOptions): Promise<T> {
     if (options !== undefined) {
-      checkOptions(options, 'ThreadSafeQueue.get');
-      const aborted = abortedAlready(options);
+      const aborted = begin(options, 'ThreadSafeQueue.get');
       if (aborted !== null) return aborted;
     }
     if (this._ri !== this._wi) {
@@ -256,8 +255,7 @@ export class ThreadSafeQueue<T> implements AsyncIterator<T> {
    */
   ready(options?: WaitOptions): Promise<void> {
     if (options !== undefined) {
-      checkOptions(options, 'ThreadSafeQueue.ready');
-      const aborted = abortedAlready(options);
+      const aborted = begin(options, 'ThreadSafeQueue.ready');
       if (aborted !== null) return aborted;
     }
     if (this._ri !== this._wi || (this._x & CLOSED) !== 0) return RESOLVED;
@@ -272,8 +270,7 @@ export class ThreadSafeQueue<T> implements AsyncIterator<T> {
    */
   put(item: T, options?: WaitOptions): Promise<void> {
     if (options !== undefined) {
-      checkOptions(options, 'ThreadSafeQueue.put');
-      const aborted = abortedAlready(options);
+      const aborted = begin(options, 'ThreadSafeQueue.put');
       if (aborted !== null) return aborted;
     }
     if ((this._x & CLOSED) !== 0) return Promise.reject(new QueueClosed('ThreadSafeQueue.put: the queue is closed'));
@@ -654,7 +651,7 @@ export class ThreadSafeQueue<T> implements AsyncIterator<T> {
       // (each costs ~50 µs on Kaluma); a settled waiter is marked by list === null alone.
       g.head = g.tail = null;
       w.list = null;
-      if (w.handleEvent !== void 0) release(w);
+      if (w.handleEvent !== void 0) path!.release(w); // a waiter with options: the path is there
       const mode = w.value;
       const resolve = w.resolve as (v: unknown) => void;
       if (mode === AS_ITEM) return resolve(item);

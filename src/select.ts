@@ -5,7 +5,7 @@ import { AbortController } from './abort';
 import { describe } from './args';
 import { AbortError, FlagInUse, QueueClosed, TimeoutError } from './errors';
 import { ThreadSafeFlag } from './flag';
-import { abortedAlready, checkOptions, WaitOptions } from './waiters';
+import { begin, enableWaitOptions, WaitOptions } from './waiters';
 
 /** What `select()` resolves with: which source (its index in `sources`) and what was taken from it. */
 export interface Selected<T = unknown> {
@@ -187,6 +187,7 @@ export function select<T = unknown>(sources: ArrayLike<Selectable>, options?: Wa
   if (sources === null || typeof sources !== 'object' || typeof sources.length !== 'number' || sources.length < 1) {
     return Promise.reject(new TypeError('select: sources must be a non-empty array, got ' + describe(sources)));
   }
+  enableWaitOptions(); // select waits with a signal on each source
   const list: any[] = [];
   const kinds: number[] = [];
   try {
@@ -194,12 +195,11 @@ export function select<T = unknown>(sources: ArrayLike<Selectable>, options?: Wa
       kinds.push(kindOf(sources[i], i));
       list.push(sources[i]);
     }
-    checkOptions(options, 'select');
+    const aborted = options === undefined ? null : begin(options, 'select');
+    if (aborted !== null) return aborted;
   } catch (e) {
     return Promise.reject(e);
   }
-  const aborted = abortedAlready(options);
-  if (aborted !== null) return aborted;
   for (let i = 0; i < list.length; i++) {
     if (kinds[i] === FLAG && list[i].hasWaiters()) {
       return Promise.reject(new FlagInUse('select: another task waits on sources[' + i + ']'));

@@ -7,6 +7,13 @@
  * drops its abort listener and timer, so a waiter is settled at most once and nothing of a
  * cancelled waiter stays registered. A waiter is its own abort listener (`handleEvent`), so
  * cancellation needs no closure; only a `timeout` costs one (the timer callback).
+ *
+ * What a wait with `{ signal, timeout }` needs beyond a plain one (the checks, the abort
+ * listener, the timer, AbortError/TimeoutError) is reached only through `path`, which
+ * `enableWaitOptions()` sets: a program built from the sources that never calls it carries none
+ * of that code (rollup drops what nothing references), and a wait given options there throws a
+ * TypeError saying so. The full bundles (dist/threadsafe.js, .min.js, .mjs, require('threadsafe'))
+ * call it as they load (src/bundle.ts); `select()` and `new AbortController()` call it too.
  */
 import { describe, RangeErr, unknownOption } from './args';
 import { AbortError, TimeoutError } from './errors';
@@ -51,27 +58,11 @@ export interface Waiter {
   handleEvent?: (this: Waiter) => void;
 }
 
-/** Abort listener of a waiter: the signal fired before the waiter was settled. */
-function handleAbort(this: Waiter): void {
-  const signal = this.signal;
-  const reject = this.reject;
-  if (!unlink(this) || reject === null) return;
-  this.resolve = this.reject = null;
-  const err = new AbortError('the wait was aborted');
-  err.reason = signal === null || signal === undefined ? undefined : signal.reason;
-  reject(err);
-}
-
-/** Timer callback of a waiter: the timeout ran out before the waiter was settled. */
-function expire(w: Waiter): void {
-  const reject = w.reject;
-  w.timer = undefined; // already fired: nothing to clear
-  if (!unlink(w) || reject === null) return;
-  w.resolve = w.reject = null;
-  reject(new TimeoutError('the wait timed out'));
-}
-
-/** A FIFO of waiters. */
+/**
+ * A FIFO of waiters. The primitives make theirs as the literal `{ head: null, tail: null }`
+ * (cheaper than a constructor call on JerryScript, and no function object); the class is for
+ * threadsafe/shared.
+ */
 export class WaitList {
   head: Waiter | null = null;
   tail: Waiter | null = null;
@@ -79,6 +70,25 @@ export class WaitList {
 
 /** A settled promise handed out by waits that finish at once (created once, never per call). */
 export const RESOLVED: Promise<void> = Promise.resolve();
+
+/** The options path (the end of this file): what a wait with `{ signal, timeout }` needs beyond a plain one. */
+export interface OptionsPath {
+  /** Checks the options (throws naming the bad one); a promise rejected with AbortError when the signal is already aborted, else null. */
+  begin(options: WaitOptions, method: string): Promise<never> | null;
+  /** Gives a just-linked waiter its abort listener and timer. */
+  arm(w: Waiter, options: WaitOptions): void;
+  /** Drops them from an unlinked waiter. */
+  release(w: Waiter): void;
+  /** addWaiter, for ThreadSafeFlag.wait with a signal or timeout. */
+  add(list: WaitList, value: any, options: WaitOptions | undefined, hook?: (() => void) | null): Promise<any>;
+}
+
+/**
+ * The options path once `enableWaitOptions()` set it, else null. Exported (a live binding) for
+ * the flag, whose wait with options goes through it, so that a flag-only program carries no
+ * waiter list code.
+ */
+export let path: OptionsPath | null = null;
 
 // The executor of every waiter's promise: a module-level function instead of a closure per
 // call; it hands the resolving functions over through these two variables.
@@ -89,61 +99,28 @@ function capture(resolve: Resolve, reject: Reject): void {
   capturedReject = reject;
 }
 
-/** The options of every waiting method, for the messages. */
-const OPTIONS = 'signal, timeout';
-
-/** The longest timer delay engines honour (2^31-1 ms, written out in its message); setTimeout fires at once beyond it. */
-const MAX_TIMEOUT = 2147483647;
-
 /**
- * Checks a waiting method's options; throws a TypeError/RangeError naming the bad one, and a
- * TypeError for a key that is not an option (a misspelt `timeot` would otherwise be ignored).
- * (An already-aborted signal is not a bad argument: `abortedAlready` rejects with AbortError.)
+ * What every waiting method given options (not undefined) does first: checks them, throwing a
+ * TypeError/RangeError naming the bad one (or a key that is not an option), or a TypeError when
+ * the options are not enabled (a board program built from the sources that never called
+ * `enableWaitOptions()`); then returns a promise rejected with AbortError when the signal is
+ * already aborted, else null. (An aborted signal is not a bad argument; an aborted wait never
+ * consumes a set flag, takes an item or puts one, even when it could finish at once, as
+ * `events.once`, `fetch`.)
  */
-export function checkOptions(options: WaitOptions | undefined, method: string): void {
-  if (options === undefined) return;
-  // One throw site for the five cases: each message and each throw is bytecode that stays on the
-  // Kaluma heap for as long as the program runs.
-  let what: string | null = null;
-  let bad: unknown;
-  let range = false;
-  if (options === null || typeof options !== 'object') {
-    what = 'options must be an object like { ' + OPTIONS + ' }';
-    bad = options;
-  } else {
-    for (const key in options) if (key !== 'signal' && key !== 'timeout') throw unknownOption(method, key, OPTIONS);
-    const signal = options.signal;
-    const timeout = options.timeout;
-    if (
-      signal !== undefined &&
-      (signal === null || typeof signal !== 'object' || typeof signal.aborted !== 'boolean' ||
-        typeof signal.addEventListener !== 'function' || typeof signal.removeEventListener !== 'function')
-    ) {
-      what = 'options.signal must be an AbortSignal';
-      bad = signal;
-    } else if (timeout !== undefined) {
-      bad = timeout;
-      if (typeof timeout !== 'number') what = 'options.timeout must be a number of milliseconds';
-      else if (!(timeout >= 0) || timeout === Infinity) what = 'options.timeout must be a finite number >= 0';
-      // Node (and browsers) fire a longer setTimeout after 1 ms instead of never
-      else if (timeout > MAX_TIMEOUT) what = 'options.timeout must be at most 2147483647 ms';
-      range = typeof timeout === 'number';
-    }
-  }
-  if (what !== null) throw new (range ? RangeErr : TypeError)(method + ': ' + what + ', got ' + describe(bad));
+export function begin(options: WaitOptions, method: string): Promise<never> | null {
+  if (path === null) throw new TypeError(method + ': options need enableWaitOptions() first');
+  return path.begin(options, method);
 }
 
-/**
- * A promise rejected with AbortError when `options.signal` is already aborted, else null.
- * Every waiting method checks it first, so that an aborted wait never consumes a set flag,
- * takes an item or puts one, even when it could finish at once (as `events.once`, `fetch`).
- */
+/** `begin()` in two steps, for the shared-memory primitives (threadsafe/shared): the check... */
+export function checkOptions(options: WaitOptions | undefined, method: string): void {
+  if (options !== undefined) begin(options, method); // (an aborted signal: abortedAlready's rejection)
+}
+
+/** ... and the already-aborted signal (after checkOptions). */
 export function abortedAlready(options: WaitOptions | undefined): Promise<never> | null {
-  const signal = options === undefined ? undefined : options.signal;
-  if (signal === undefined || !signal.aborted) return null;
-  const err = new AbortError('the signal was already aborted when the wait began');
-  err.reason = signal.reason;
-  return Promise.reject(err);
+  return options === undefined || path === null ? null : path.begin(options, '');
 }
 
 /**
@@ -163,21 +140,7 @@ export function addWaiter(list: WaitList, value: any, options: WaitOptions | und
   if (tail === null) list.head = w;
   else tail.next = w;
   list.tail = w;
-  if (options !== undefined) {
-    const signal = options.signal;
-    const timeout = options.timeout;
-    // handleEvent marks a waiter that has a signal or a timer: unlink() looks at one property.
-    if (signal !== undefined || timeout !== undefined) w.handleEvent = handleAbort;
-    if (signal !== undefined) {
-      w.signal = signal;
-      signal.addEventListener('abort', w as { handleEvent(): void });
-    }
-    if (timeout !== undefined) {
-      w.timer = setTimeout(function () {
-        expire(w);
-      }, timeout);
-    }
-  }
+  if (options !== undefined) (path as OptionsPath).arm(w, options); // checked: the path is built
   if (hook != null) {
     try {
       hook();
@@ -185,6 +148,23 @@ export function addWaiter(list: WaitList, value: any, options: WaitOptions | und
       if (unlink(w)) throw e; // still waiting: undo the wait (an orphan would take the next item)
     }
   }
+  return promise;
+}
+
+/**
+ * The waiting part of ThreadSafeEvent.wait and ThreadSafeMessage.wait (not set, options
+ * checked): plain waits in a row share one waiter and its promise (kept in its `value`), so
+ * waking 100 of them settles one promise; a wait with a signal or timeout has its own.
+ */
+export function waitShared(list: WaitList, options: WaitOptions | undefined, hook: (() => void) | null): Promise<any> {
+  if (options !== undefined && (options.signal !== undefined || options.timeout !== undefined)) return addWaiter(list, undefined, options, hook);
+  const tail = list.tail;
+  if (tail !== null && tail.value !== undefined) {
+    if (hook !== null) hook(); // join the shared waiter: a throwing onwait registered nothing new
+    return tail.value;
+  }
+  const promise = addWaiter(list, undefined, undefined, hook);
+  if (list.tail !== null) list.tail.value = promise; // null if onwait set it already
   return promise;
 }
 
@@ -205,21 +185,8 @@ export function unlink(w: Waiter): boolean {
   w.list = null;
   // Only a wait with options has a listener or a timer: one read (of a property a plain waiter
   // lacks, so a search of the object) instead of two, on the path of every wake-up.
-  if (w.handleEvent !== void 0) release(w);
+  if (w.handleEvent !== void 0) path!.release(w); // drops its listener and timer
   return true;
-}
-
-/** Drops the abort listener and the timer of an unlinked waiter that had options. */
-export function release(w: Waiter): void {
-  const signal = w.signal;
-  if (signal !== void 0 && signal !== null) {
-    signal.removeEventListener('abort', w as { handleEvent(): void });
-    w.signal = null;
-  }
-  if (w.timer !== void 0) {
-    clearTimeout(w.timer); // never clearTimeout(undefined): it throws on Kaluma
-    w.timer = void 0;
-  }
 }
 
 /** Settles a live waiter with `value`: unlinks it, then resolves its promise. */
@@ -237,3 +204,109 @@ export function rejectWaiter(w: Waiter, reason: unknown): void {
   w.resolve = w.reject = null;
   if (reject !== null) reject(reason);
 }
+
+// ---- the options path: kept only in a program that calls enableWaitOptions() ----
+
+/**
+ * Turns on `{ signal, timeout }` for every waiting method of the program (calling it again does
+ * nothing). Needed only in a program built from the sources by `threadsafe build` that passes
+ * options without using `select()` or the library's `AbortController` (which call it
+ * themselves); the full bundles call it as they load.
+ */
+export function enableWaitOptions(): void {
+  path = PATH;
+}
+
+/** The longest timer delay engines honour (2^31-1 ms); setTimeout fires at once beyond it. */
+const MAX_TIMEOUT = 2147483647;
+
+/** Abort listener of a waiter (the waiter itself is registered): the signal fired before it was settled. */
+function handleAbort(this: Waiter): void {
+  const signal = this.signal;
+  const reject = this.reject;
+  if (!unlink(this) || reject === null) return;
+  this.resolve = this.reject = null;
+  const err = new AbortError('the wait was aborted');
+  err.reason = signal === null || signal === undefined ? undefined : signal.reason;
+  reject(err);
+}
+
+const PATH: OptionsPath = {
+  add: addWaiter,
+
+  /**
+   * Throws a TypeError/RangeError naming the bad option (and for a key that is not an option:
+   * a misspelt `timeot` would otherwise be ignored); then a promise rejected with AbortError
+   * when the signal is already aborted, else null.
+   */
+  begin: function (options: WaitOptions, method: string): Promise<never> | null {
+    // One throw site for the five cases: each message and each throw is bytecode that stays on
+    // the Kaluma heap for as long as the program runs.
+    let what: string | null = null;
+    let bad: unknown;
+    let range = false;
+    if (options === null || typeof options !== 'object') {
+      what = 'options must be an object like { signal, timeout }';
+      bad = options;
+    } else {
+      for (const key in options) if (key !== 'signal' && key !== 'timeout') throw unknownOption(method, key, 'signal, timeout');
+      const signal = options.signal;
+      const timeout = options.timeout;
+      if (
+        signal !== undefined &&
+        (signal === null || typeof signal !== 'object' || typeof signal.aborted !== 'boolean' ||
+          typeof signal.addEventListener !== 'function' || typeof signal.removeEventListener !== 'function')
+      ) {
+        what = 'options.signal must be an AbortSignal';
+        bad = signal;
+      } else if (timeout !== undefined) {
+        bad = timeout;
+        range = typeof timeout === 'number';
+        if (!range) what = 'options.timeout must be a number of milliseconds';
+        else if (!(timeout >= 0) || timeout === Infinity) what = 'options.timeout must be a finite number >= 0';
+        // Node (and browsers) fire a longer setTimeout after 1 ms instead of never
+        else if (timeout > MAX_TIMEOUT) what = 'options.timeout must be at most 2147483647 ms';
+      }
+      if (what === null && signal !== undefined && signal.aborted) {
+        const err = new AbortError('the signal was already aborted when the wait began');
+        err.reason = signal.reason;
+        return Promise.reject(err);
+      }
+    }
+    if (what !== null) throw new (range ? RangeErr : TypeError)(method + ': ' + what + ', got ' + describe(bad));
+    return null;
+  },
+
+  arm: function (w: Waiter, options: WaitOptions): void {
+    const signal = options.signal;
+    const timeout = options.timeout;
+    // handleEvent marks a waiter that has a signal or a timer: unlink() looks at one property.
+    if (signal === undefined && timeout === undefined) return;
+    w.handleEvent = handleAbort;
+    if (signal !== undefined) {
+      w.signal = signal;
+      signal.addEventListener('abort', w as { handleEvent(): void });
+    }
+    if (timeout !== undefined) {
+      w.timer = setTimeout(function () {
+        const reject = w.reject;
+        w.timer = undefined; // already fired: nothing to clear
+        if (!unlink(w) || reject === null) return;
+        w.resolve = w.reject = null;
+        reject(new TimeoutError('the wait timed out'));
+      }, timeout);
+    }
+  },
+
+  release: function (w: Waiter): void {
+    const signal = w.signal;
+    if (signal !== void 0 && signal !== null) {
+      signal.removeEventListener('abort', w as { handleEvent(): void });
+      w.signal = null;
+    }
+    if (w.timer !== void 0) {
+      clearTimeout(w.timer); // never clearTimeout(undefined): it throws on Kaluma
+      w.timer = void 0;
+    }
+  },
+};

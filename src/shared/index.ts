@@ -1,7 +1,12 @@
 /**
  * threadsafe/shared: the three primitives in shared memory, for Node's worker_threads.
- * Node only (ES2020); not part of the board bundle dist/threadsafe.js. This file only re-exports.
+ * Node only (ES2020); not part of the board bundle dist/threadsafe.js. This file re-exports, and
+ * enables the wait options (`{ signal, timeout }`) of its own copy of the waiters (src/waiters.ts).
  */
+import { enableWaitOptions } from '../waiters';
+
+enableWaitOptions();
+
 export { ThreadSafeQueue } from './queue';
 export type { SharedQueueHandle, SharedQueueOptions, SlotType } from './queue';
 export { ThreadSafeEvent } from './event';
