@@ -1,24 +1,21 @@
 // Helpers for tests that upload through a real serial port: the emulated Kaluma firmware behind
-// a pseudo-terminal (the maintainers' serial bridge beside the clone, started in-process), a pty with
-// nobody behind it, and the project's commands run asynchronously (a spawnSync would stop the
-// emulator while it waits). Each test says why it skips where the bridge, python3 or the
-// serialport addon is absent.
-import { execFile, spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+// a pseudo-terminal (the project's own bridge, scripts/emulator/bridge.mjs, started in-process, on
+// the firmware files of ../shared beside the clone as in CI), a pty with nobody behind it, and the
+// project's commands run asynchronously (a spawnSync would stop the emulator while it waits). Each
+// test says why it skips where the firmware, python3 or the serialport addon is absent.
+import { execFile, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { whyNoBridge as whyNoPty } from '../../scripts/emulator/bridge.mjs';
 import { findFirmware, ROOT, whyMissing } from '../../scripts/firmware.mjs';
 
 export { ROOT };
 const require = createRequire(join(ROOT, 'package.json'));
-const BRIDGE = process.env.KALUMA_EMU_DIR ? join(process.env.KALUMA_EMU_DIR, 'serial-bridge.mjs') : join(ROOT, '..', 'shared', 'kaluma-emu', 'serial-bridge.mjs');
 
 /** Null when a test can upload through the bridge; else why not (for a skip line). */
 export function whyNoBridge() {
   if (!findFirmware()) return whyMissing();
-  if (!existsSync(BRIDGE)) return `${BRIDGE} is absent`;
-  if (spawnSync(process.env.PYTHON || 'python3', ['-c', 'import pty'], { stdio: 'ignore' }).status !== 0) return 'python3 (with its pty module) is absent: it makes the pseudo-terminal';
-  return whyNoCli();
+  return whyNoPty() || whyNoCli();
 }
 
 /** Null when @kaluma/cli and its serialport addon load; else why not. */
@@ -32,10 +29,11 @@ export function whyNoCli() {
   }
 }
 
-/** Starts the bridge on a unique link under /tmp. */
+/** Starts the bridge (the emulated Kaluma Pico behind a pty) on a unique link under /tmp. */
 export async function startBridge(tag) {
-  const { startBridge: start } = await import(BRIDGE);
-  return start({ link: `/tmp/threadsafe-${tag}-${process.pid}`, onStatus: () => {} });
+  const { startBridge: start } = await import('../../scripts/emulator/index.mjs');
+  const fw = findFirmware();
+  return start({ target: 'kaluma', firmware: fw.firmware, bootrom: fw.bootrom, link: `/tmp/threadsafe-${tag}-${process.pid}`, onStatus: () => {} });
 }
 
 /**
