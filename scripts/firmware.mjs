@@ -12,26 +12,34 @@
 //   r.result: the whole result of emulate() (errors, misreported, crashed, stats, ...)
 //
 // Where the files come from: `firmware` or KALUMA_FIRMWARE (a .uf2, .bin or .elf), else
-// ../shared/kaluma-emu (KALUMA_EMU_DIR) beside the project, as in CI, else the cache that
-// `threadsafe fetch-firmware` fills; the bootrom: RP2040_BOOTROM, else the same places.
+// ../shared/kaluma-emu (KALUMA_EMU_DIR) beside a repository checkout, as in CI, else the files a
+// user put in the folder the command runs in (or its firmware/ folder) under their release
+// names, else the cache that `threadsafe fetch-firmware` fills; the bootrom: RP2040_BOOTROM,
+// else the same places. Works from the repository and from an installed threadsafe-toolchain
+// (`import { runOnFirmware } from 'threadsafe-toolchain/firmware'`).
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cacheDir, FILES } from './emulator/fetch.mjs';
+import { USER_NAMES } from './lib/firmware-files.mjs';
+import { REPO_ROOT, userCwd } from './lib/root.mjs';
 
-export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const EMU_DIR = process.env.KALUMA_EMU_DIR || join(ROOT, '..', 'shared', 'kaluma-emu');
-const RUNNER = join(ROOT, 'scripts', 'emulator', 'cli.mjs');
+const HERE = dirname(fileURLToPath(import.meta.url));
+/** The repository checkout this runs from; installed from the package, the toolchain's own folder. */
+export const ROOT = REPO_ROOT || HERE;
+const EMU_DIR = process.env.KALUMA_EMU_DIR || (REPO_ROOT ? join(REPO_ROOT, '..', 'shared', 'kaluma-emu') : null);
+const RUNNER = join(HERE, 'emulator', 'cli.mjs');
 
+const userFiles = (names) => [userCwd(), join(userCwd(), 'firmware')].flatMap((d) => names.map((n) => join(d, n)));
 function firmwareCandidates(firmware) {
-  if (firmware) return [resolve(firmware)];
-  return [join(EMU_DIR, 'kaluma-rp2-pico-1.2.1.bin'), join(cacheDir(), FILES.kaluma.firmware)];
+  if (firmware) return [resolve(userCwd(), firmware)];
+  return [...(EMU_DIR ? [join(EMU_DIR, 'kaluma-rp2-pico-1.2.1.bin')] : []), ...userFiles(USER_NAMES.kaluma), join(cacheDir(), FILES.kaluma.firmware)];
 }
 function bootromCandidates(bootrom = process.env.RP2040_BOOTROM) {
-  if (bootrom) return [resolve(bootrom)];
-  return [join(EMU_DIR, 'bootrom-b1.bin'), join(cacheDir(), FILES.bootrom)];
+  if (bootrom) return [resolve(userCwd(), bootrom)];
+  return [...(EMU_DIR ? [join(EMU_DIR, 'bootrom-b1.bin')] : []), ...userFiles(USER_NAMES.bootrom), join(cacheDir(), FILES.bootrom)];
 }
 
 /**
@@ -50,7 +58,7 @@ export function whyMissing(firmware = process.env.KALUMA_FIRMWARE, bootrom = pro
   const missing = [];
   if (!firmwareCandidates(firmware).some((f) => existsSync(f))) missing.push(`the Kaluma firmware (${firmwareCandidates(firmware).join(' or ')})`);
   if (!bootromCandidates(bootrom).some((f) => existsSync(f))) missing.push(`the RP2040 bootrom (${bootromCandidates(bootrom).join(' or ')})`);
-  return `the emulated Kaluma firmware is not here (${missing.join(' and ')} absent: they come with ../shared beside the project, as in CI, or from \`threadsafe fetch-firmware\`)`;
+  return `the emulated Kaluma firmware is not here (${missing.join(' and ')} absent: they come with ../shared beside the project, as in CI, from the Kaluma and pico-bootrom releases, or from \`threadsafe fetch-firmware\`)`;
 }
 
 // At most two emulators at once: one per core of the 2-core machines this runs on.
@@ -110,7 +118,7 @@ export async function runOnFirmware(program, o = {}) {
   await acquire();
   try {
     const res = await new Promise((done, fail) => {
-      const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, args, { cwd: userCwd(), stdio: ['ignore', 'pipe', 'pipe'] });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (d) => {

@@ -71,12 +71,13 @@ if (why) {
     test('uploadToEspruino stores a program through a serial port, the board confirms its CRC-32, it runs and its output and errors come back', async () => {
       const b = await startBridge({ ...base });
       try {
-        const code = "var k = 0; setInterval(function () { k++; if (k === 2) console.log('UPLOADED ' + k); }, 100);";
+        const code = "console.log('TOP'); var k = 0; setInterval(function () { k++; if (k === 2) console.log('UPLOADED ' + k); }, 100);";
         const from = b.mark();
-        const r = await uploadToEspruino({ port: b.path, code, mode: 'flash', watchMs: 4000 });
+        const r = await uploadToEspruino({ port: b.path, code, mode: 'flash', watchMs: 60000, until: 'UPLOADED' });
         assert.equal(r.crc, { sent: crc32(Buffer.from(code + '\n')), board: crc32(Buffer.from(code + '\n')) });
         await b.waitFor('UPLOADED 2', { from, timeoutMs: 30000 });
-        assert.equal(r.lines.map((l) => l.text), ['UPLOADED 2'], 'what the program printed came back through the port');
+        assert.is(r.untilSeen, true);
+        assert.equal(r.lines.map((l) => l.text), ['TOP', 'UPLOADED 2'], 'what the program printed came back through the port');
         assert.equal(r.errors, []);
         const bad = await uploadToEspruino({ port: b.path, code: "console.log('before');\nthrow new Error('at the top');\n", mode: 'flash', watchMs: 200 });
         assert.equal(bad.errors.map((e) => [e.kind, e.where, e.text]), [['uncaught', 'top level', 'Uncaught Error: at the top']]);

@@ -8,8 +8,13 @@
 // - a program that throws at its top level fails both sim and emulate; a caught TimeoutError the
 //   firmware misreports fails nothing and is shown apart;
 // - a handler that touches an object is refused, naming its own file:line:col;
+// - build, emulate and the threadsafe-toolchain/firmware module find the firmware files the user
+//   put in their folder (or beside the program), and say where they looked when there are none;
+// - build --target espruino names the Espruino-only globals and calls a program uses;
 // - a plain install of the library alone installs nothing else; flash without the serial stack
-//   says how to get it; with it, flash through the serial bridge and the program runs there.
+//   says how to get it; with it, flash through the serial bridge and the program runs there;
+//   flash --target espruino the same through a pty in front of the emulated Espruino Pico, its
+//   output read back, a program that throws failing it.
 // Needs the firmware files and the serial bridge of the maintainers' instruments beside the
 // clone (CI has them); where they are absent it prints why and runs nothing.
 import { execFile } from 'node:child_process';
@@ -210,7 +215,7 @@ if (why) {
 
   test('a new program with attachInterrupt handlers, a TimerSource and async functions builds, simulates and emulates', async () => {
     await install();
-    const b = await npx(['build', 'app.ts', ...FW], project);
+    const b = await npx(['build', 'app.ts'], project); // the firmware files found in ./firmware/
     assert.is(b.code, 0, b.out);
     assert.match(b.out, /dist\/app\.js: one script for Kaluma only: async functions at app\.ts:\d+/);
     assert.match(b.out, /heap after parse: \d+ B of Kaluma's 184,312 B \(measured on firmware\/kaluma-rp2-pico-1\.2\.1\.uf2/);
@@ -272,6 +277,39 @@ if (why) {
     });
   }
 
+  test('emulate finds the firmware files put beside the program, and says every place it looked where there are none; threadsafe-toolchain/firmware runs a program from the files in the folder', async () => {
+    await install();
+    const away = join(project, 'elsewhere');
+    mkdirSync(away);
+    writeFileSync(join(away, 'blink.js'), "console.log('blink ran');\n");
+    const none = await npx(['emulate', 'blink.js', '--seconds', '0.3'], away);
+    assert.is(none.code, 3, none.out);
+    for (const p of ['elsewhere/kaluma-rp2-pico-1.2.1.uf2', 'elsewhere/firmware/kaluma-rp2-pico-1.2.1.uf2', 'elsewhere/b1.bin', 'elsewhere/.no-cache/bootrom-b1.bin']) assert.ok(none.out.includes(join(project, p)), `${p} is among the places named: ${none.out}`);
+    // beside the program, under the release names (the bootrom as pico-bootrom's release calls it)
+    copyFileSync(UF2, join(away, 'kaluma-rp2-pico-1.2.1.uf2'));
+    copyFileSync(BOOTROM, join(away, 'b1.bin'));
+    const [beside, fw] = await Promise.all([
+      npx(['emulate', 'elsewhere/blink.js', '--seconds', '0.3'], project),
+      sh(process.execPath, ['--input-type=module', '-e', "import { runOnFirmware } from 'threadsafe-toolchain/firmware';\n" +
+        "const r = await runOnFirmware({ code: \"console.log('fw ' + (40 + 2))\" }, { ms: 300 });\nconsole.log(JSON.stringify({ code: r.code, texts: r.lines.map((l) => l.text) }));"], project),
+    ]);
+    assert.is(beside.code, 0, beside.out);
+    assert.match(beside.out, /\] blink ran\n[\s\S]*0 uncaught errors/);
+    assert.is(fw.code, 0, fw.out);
+    assert.equal(JSON.parse(fw.out.trim().split('\n').pop()), { code: 0, texts: ['fw 42'] });
+  });
+
+  test('build --target espruino names the Espruino-only globals and calls a program uses, with their places; one without them may run on Kaluma too', async () => {
+    await install();
+    writeFileSync(join(project, 'esp-watch.js'), "E.on('errorFlag', function (f) { console.log(f); });\nsetWatch(function (e) { console.log(e.time); }, D17, { edge: 'rising', repeat: true });\n");
+    writeFileSync(join(project, 'esp-plain.ts'), "import { ThreadSafeFlag } from 'threadsafe';\nconst f = new ThreadSafeFlag();\nf.wait().then(function () { console.log('set'); });\nsetTimeout(function () { f.set(); }, 10);\n");
+    const [only, plain] = await Promise.all([npx(['build', 'esp-watch.js', '--target', 'espruino'], project), npx(['build', 'esp-plain.ts', '--target', 'espruino'], project)]);
+    assert.is(only.code, 0, only.out);
+    assert.match(only.out, /esp-watch\.js: a program for Espruino only \(ES5\): it uses E \(esp-watch\.js:1:1\), setWatch with an options object \(esp-watch\.js:2:1\), D17 \(esp-watch\.js:2:49\), which Kaluma does not have/);
+    assert.is(plain.code, 0, plain.out);
+    assert.match(plain.out, /dist\/esp-plain\.js: one script for Espruino \(ES5; it uses no Espruino-only global or call, so it may run on Kaluma too/);
+  });
+
   const PICO_FW = join(ROOT, '..', 'shared', 'espruino-rp2040', 'espruino_rp2040_pico.bin');
   const whyNoEspruinoFlash = !existsSync(PICO_FW) ? `${PICO_FW} (Espruino's RP2040 port) is absent` : whyNoPty();
   if (whyNoEspruinoFlash) console.log(`user.test: skipping "flash --target espruino through a pty": ${whyNoEspruinoFlash}`);
@@ -280,9 +318,11 @@ if (why) {
       await install();
       writeFileSync(join(project, 'esp-board.ts'), ESP_BOARD);
       writeFileSync(join(project, 'esp-late.js'), "console.log('late: started');\nsetTimeout(function () { throw new Error('late failure'); }, 30);\n");
+      copyFileSync(PICO_FW, join(project, 'firmware', 'espruino_rp2040_pico.bin'));
       const built = await npx(['build', 'esp-board.ts', '--target', 'espruino'], project);
       assert.is(built.code, 0, built.out);
-      assert.match(built.out, /dist\/esp-board\.js: one script for Espruino/);
+      assert.match(built.out, /variables after load: \d+ of \d+ \(measured on firmware\/espruino_rp2040_pico\.bin in the emulated Pico/);
+      assert.match(built.out, /dist\/esp-board\.js: one script for Espruino \(ES5; it uses no Espruino-only global/, 'its TimerSource is the one both boards have');
       // The emulated Pico running Espruino's RP2040 port behind a pseudo-terminal, as a board on USB is.
       const b = await startPty({ target: 'espruino', firmware: PICO_FW, bootrom: join(project, 'firmware', 'bootrom-b1.bin') });
       try {
@@ -293,18 +333,22 @@ if (why) {
         const sp = await sh('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--save-dev', `serialport@${ROOT_PKG.devDependencies.serialport}`], project);
         assert.is(sp.code, 0, sp.out);
         const from = b.mark();
-        const up = await npx(['flash', 'esp-board.ts', '--target', 'espruino', '--port', b.path, '--no-build', '--watch', '4'], project);
+        const up = await npx(['flash', 'esp-board.ts', '--target', 'espruino', '--port', b.path, '--no-build', '--until', 'esp-board done', '--watch', '120'], project);
         assert.is(up.code, 0, up.out);
         assert.match(up.out, /the board confirms: stored \.bootcde: \d+ bytes, CRC-32 [0-9a-f]{8}, the CRC-32 of what was sent/);
         assert.match(up.out, /\] esp-board: ticks [5-9] got 5 last \d\n[\s\S]*\] esp-board done\n[\s\S]*0 uncaught errors/, 'the program ran on the chip and its output came back through flash');
         await b.waitFor('esp-board done', { from, timeoutMs: 5000 });
-        const stored = await npx(['flash', 'esp-late.js', '--target', 'espruino', '--port', b.path, '--watch', '4'], project);
+        const stored = await npx(['flash', 'esp-late.js', '--target', 'espruino', '--port', b.path, '--until', 'late failure', '--watch', '120'], project);
         assert.is(stored.code, 1, stored.out);
         assert.match(stored.out, /\] late: started\n[\s\S]*\] Uncaught Error: late failure\n[\s\S]*1 uncaught error/);
         assert.match(stored.out, /esp-late threw on the board:\n  callback: Uncaught Error: late failure/);
         const ram = await npx(['flash', 'throws.ts', '--target', 'espruino', '--port', b.path, '--ram', '--watch', '1'], project);
         assert.is(ram.code, 1, ram.out);
         assert.match(ram.out, /to RAM on [\s\S]*\] starting\n[\s\S]*Uncaught Error: top-level failure[\s\S]*1 uncaught error/);
+        writeFileSync(join(project, 'esp-quiet.js'), "console.log('quiet');\n");
+        const quiet = await npx(['flash', 'esp-quiet.js', '--target', 'espruino', '--port', b.path, '--ram', '--until', 'never printed', '--watch', '1'], project);
+        assert.is(quiet.code, 1, quiet.out);
+        assert.match(quiet.out, /\] quiet\n[\s\S]*esp-quiet did not print "never printed" within 1 s after its top level returned/);
       } finally {
         await b.close();
       }

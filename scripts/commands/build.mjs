@@ -1,13 +1,15 @@
 // `threadsafe build <demo | app.ts | app.js> [--target kaluma|espruino] [--out FILE] [--firmware FILE] [--bootrom FILE] [--espruino PATH] [--no-heap]`
 import { relative, resolve } from 'node:path';
 import { parseArgs } from '../lib/args.mjs';
-import { buildProgram, checkProgram, heapAfterParse, resolveProgram } from '../lib/program.mjs';
+import { readFileSync } from 'node:fs';
+import { buildProgram, checkProgram, firmwareFiles, heapAfterParse, placesOf, resolveProgram } from '../lib/program.mjs';
+import { espruinoOnlyUses } from '../lib/portability.mjs';
 import { userCwd } from '../lib/root.mjs';
 
 export const help = `threadsafe build <demo | app.ts | app.js> [--target kaluma|espruino] [--out FILE] [--firmware FILE] [--no-heap]
 
 Builds one board program (a demo name, or a .ts program of your own that imports 'threadsafe'
-and 'threadsafe/kaluma') to a single script with the library in it, and checks it: syntax,
+and 'threadsafe/kaluma' or 'threadsafe/espruino') to a single script with the library in it, and checks it: syntax,
 types (against Kaluma's globals and modules), syntax level (ES5; ES2018 for async programs,
 Kaluma only), no TypeScript helpers, nothing used before its declaration, the interrupt rule on
 every attachInterrupt handler (named by your file:line:col), fits Kaluma's program area. Unused
@@ -15,16 +17,33 @@ names are warnings. A .js program is checked only.
 Then prints its size and what it costs: for Kaluma the heap it takes once parsed (measured on
 the emulated firmware when its files are at hand, else estimated, and it says which); for
 Espruino the variables (its memory blocks) the program takes once loaded, measured on the
-interpreter --espruino names.
+interpreter --espruino names, and the Espruino-only globals and calls it uses (E, getTime, the
+pin names D0.., setWatch with an options object, require() of a module Kaluma lacks, ...), each
+with its place; without any it may run on Kaluma too.
 
   --target   kaluma (default) or espruino (refuses async syntax)
   --out      the bundle to write (default: dist/<name>.js; demos in the repository: dist/board/)
   --firmware a Kaluma 1.2.1 image (.uf2/.bin) to measure the heap on (or KALUMA_FIRMWARE)
-  --bootrom  the RP2040 bootrom, raw 16 KB (or RP2040_BOOTROM); without them: what fetch-firmware cached
+  --bootrom  the RP2040 bootrom, raw 16 KB (or RP2040_BOOTROM). Without them: kaluma-rp2-pico-1.2.1.uf2
+             (or .bin) and bootrom-b1.bin (or b1.bin) beside the program, in this folder or in a
+             firmware/ folder of either, else what fetch-firmware cached
   --espruino an Espruino interpreter binary to measure the variables on (--target espruino)
   --no-heap  skip the heap (or variables) figure
 
 Exit codes: 0 built and checked, 1 the build or a check failed, 2 bad arguments.`;
+
+/** "Espruino only (...)" naming the Espruino-only globals and calls the bundle uses, with their places; else why it may run on Kaluma too. */
+function espruinoKind(file) {
+  const source = readFileSync(file, 'utf8');
+  const uses = espruinoOnlyUses(source);
+  if (!uses.length) return 'Espruino (ES5; it uses no Espruino-only global or call, so it may run on Kaluma too: build it with --target kaluma to check it there)';
+  const places = placesOf(file, source);
+  const first = new Map();
+  for (const u of uses) if (!first.has(u.what)) first.set(u.what, places.where(u.at));
+  const named = [...first].slice(0, 5).map(([what, where]) => `${what} (${where})`);
+  const more = first.size - named.length;
+  return `Espruino only (ES5): it uses ${named.join(', ')}${more > 0 ? ` and ${more} more` : ''}, which Kaluma does not have (or takes other arguments for)`;
+}
 
 export async function main(argv) {
   let o;
@@ -72,7 +91,7 @@ export async function main(argv) {
   const s = built.sizes;
   const bytes = s ? s.raw : Buffer.byteLength((await import('node:fs')).readFileSync(built.file));
   const kind = built.asyncAt ? `Kaluma only: async functions at ${built.asyncAt} compiled as ES2018 syntax (Kaluma runs them natively; Espruino cannot)`
-    : target === 'espruino' ? 'Espruino (ES5; runs on Kaluma too)' : program.source ? 'Kaluma (ES5; also Espruino-safe)' : 'Kaluma';
+    : target === 'espruino' ? espruinoKind(built.file) : program.source ? 'Kaluma (ES5; also Espruino-safe)' : 'Kaluma';
   console.log(`${file}: ${program.source ? 'one script' : 'a program'} for ${kind}`);
   if (s) console.log(`  size: raw ${s.raw} B, minified ${s.min} B, gzip ${s.gzip} B; library code ${s.total ? Math.round((100 * s.lib) / s.total) : 0}% of the module code`);
   else console.log(`  size: ${bytes} B`);
@@ -88,15 +107,29 @@ export async function main(argv) {
         console.error(`build: the variables could not be measured: ${e.message}`);
         return 1;
       }
-    } else if (o.heap !== false) console.log('  variables after load: not measured (give --espruino PATH, an Espruino interpreter, to measure them)');
+    } else if (o.heap !== false) {
+      const files = firmwareFiles({ target: 'espruino', firmware: o.firmware, bootrom: o.bootrom, near: program.demo ? null : program.source || program.bundle });
+      if (files.missing) {
+        console.log('  variables after load: not measured (give --espruino PATH, an Espruino interpreter, or Espruino\'s RP2040 port with --firmware espruino_rp2040_pico.bin and --bootrom, to measure them)');
+      } else {
+        try {
+          const { picoVariables } = await import('../lib/espruino.mjs');
+          const v = await picoVariables(files, readFileSync(built.file, 'utf8'));
+          console.log(`  variables after load: ${v.vars} of ${v.total} (measured on ${relative(userCwd(), files.firmware) || files.firmware} in the emulated Pico: process.memory().usage after the program's top level minus before it)`);
+        } catch (e) {
+          console.error(`build: the variables could not be measured on Espruino's RP2040 port: ${e.message}`);
+          return 1;
+        }
+      }
+    }
     console.log('  on Espruino: no async syntax; setWatch and timer callbacks run on the main loop, so the interrupt rule does not apply; memory is counted in variables, not bytes');
-    console.log(`  next: threadsafe emulate ${o._[0]} --target espruino --espruino PATH`);
+    console.log(`  next: threadsafe emulate ${o._[0]} --target espruino (--espruino PATH | --firmware espruino_rp2040_pico.bin)   |   threadsafe flash ${o._[0]} --target espruino --port <path>`);
     return 0;
   }
   console.log(`  checks: ok (syntax, ${program.source ? 'types, ' : ''}${level}, no TypeScript helpers, ${level === 'ES5' ? 'nothing used before its declaration, ' : ''}interrupt rule, fits the 512 KB program area)`);
   if (o.heap !== false) {
     try {
-      const heap = await heapAfterParse(built.file, { firmware: o.firmware, bootrom: o.bootrom, minBytes: s ? s.min : bytes });
+      const heap = await heapAfterParse(built.file, { firmware: o.firmware, bootrom: o.bootrom, minBytes: s ? s.min : bytes, near: program.demo ? null : program.source || program.bundle });
       console.log(`  heap after parse: ${heap.bytes === null ? 'unknown' : (heap.measured ? '' : '≈ ') + heap.bytes + ' B'} of Kaluma's 184,312 B (${heap.how})`);
     } catch (e) {
       console.error(`build: the heap could not be measured on the firmware: ${e.message}`);

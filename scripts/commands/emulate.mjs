@@ -27,7 +27,9 @@ Espruino interpreter binary you name with --espruino PATH (e.g. the Linux build 
   --espruino an Espruino interpreter binary to run the program on (--target espruino)
   --firmware the firmware: for Kaluma the .uf2 Kaluma publishes, or a .bin (or KALUMA_FIRMWARE)
   --bootrom  the RP2040 B1 bootrom as a raw 16 KB file (or RP2040_BOOTROM)
-             Without them: the files \`threadsafe fetch-firmware\` cached.
+             Without them: the files beside the program, in this folder or in a firmware/ folder of
+             either, under their release names (kaluma-rp2-pico-1.2.1.uf2 or .bin,
+             espruino_rp2040_pico.bin, bootrom-b1.bin or b1.bin), else those \`threadsafe fetch-firmware\` cached.
   --seconds  emulated seconds to run (default: the demo's, else 5)
   --wire     jumper wires OUT:IN[,OUT:IN...]: input GP<IN> follows output GP<OUT>
   --no-build run the bundle already built
@@ -92,7 +94,7 @@ export async function main(argv) {
     console.log(`--- summary: ${res.summary}`);
     return res.ok ? 0 : 1;
   }
-  const files = firmwareFiles({ target, firmware: o.firmware, bootrom: o.bootrom });
+  const files = firmwareFiles({ target, firmware: o.firmware, bootrom: o.bootrom, near: program.demo ? null : program.source || program.bundle });
   if (files.missing) {
     console.error(`emulate: cannot run on the firmware: ${files.missing}.\n` + (target === 'espruino'
       ? '  Give Espruino\'s RP2040 port with --firmware (it is in no release: build it from espruino/Espruino, make BOARD=RP2040_PICO) and the bootrom with --bootrom,\n  or an Espruino interpreter binary with --espruino PATH\n' : '') +

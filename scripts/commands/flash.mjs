@@ -1,11 +1,12 @@
-// `threadsafe flash <demo | app.ts | app.js> --port PATH [--target kaluma|espruino] [--timeout S] [--watch S] [--ram] [--no-build] [--no-verify]`:
+// `threadsafe flash <demo | app.ts | app.js> --port PATH [--target kaluma|espruino] [--timeout S] [--watch S] [--until TEXT] [--ram] [--no-build] [--no-verify]`:
 // builds the program and uploads it to a board through its serial port.
 // - Kaluma (default): to a Raspberry Pi Pico running Kaluma with @kaluma/cli 1.0.0
 //   (`kaluma write <file> -p <port>`, which writes it to flash by YMODEM and then runs it with `.load`).
 // - Espruino (--target espruino): as Espruino's own tools send it (the Web IDE's "save to flash",
 //   EspruinoTools' packet protocol, Espruino 2v25+): the bundle stored as .bootcde, the board's
 //   CRC-32 of the stored file compared with what was sent, then load() runs it, and the device's
-//   output is read back until the program's top level has returned and --watch seconds longer:
+//   output is read back until the program's top level has returned and --watch seconds longer
+//   (or until a line containing --until's text, which must then come within --watch seconds):
 //   an error the program did not catch ("Uncaught ...") fails the flash. --ram sends it to RAM
 //   instead (the IDE's "send to RAM": lost at reset). The serial stack is the `serialport` package.
 // It never hangs and never lies:
@@ -29,7 +30,7 @@ import { PROGRAM_AREA, resolveProgram } from '../lib/program.mjs';
 import { TOOL_ROOT, userCwd } from '../lib/root.mjs';
 import { prepare, stamp } from '../lib/run.mjs';
 
-export const help = `threadsafe flash <demo | app.ts | app.js> --port PATH [--target kaluma|espruino] [--timeout S] [--watch S] [--ram] [--no-build] [--no-verify]
+export const help = `threadsafe flash <demo | app.ts | app.js> --port PATH [--target kaluma|espruino] [--timeout S] [--watch S] [--until TEXT] [--ram] [--no-build] [--no-verify]
 
 Builds the program (as \`threadsafe build\` does, checks included) and uploads it to a board
 through its serial port, confirms the upload, and leaves it running.
@@ -43,14 +44,17 @@ Espruino (--target espruino): to a board running Espruino 2v25 or later (an Espr
 Raspberry Pi Pico with Espruino's RP2040 port), as the Espruino IDE's "save to flash" sends it:
 stored as .bootcde with Espruino's packet protocol, confirmed by the board's CRC-32 of the stored
 file, then run with load() (it runs at every boot too). Prints what the program prints until its
-top level has returned and --watch seconds more; an uncaught error in that time fails the flash.
+top level has returned and --watch seconds more (or until a line containing --until's TEXT); an
+uncaught error in that time fails the flash.
 Needs the serialport package, which is no dependency:
   npm install --save-dev serialport
 
   --port      the board's serial port (Linux /dev/ttyACM0, macOS /dev/tty.usbmodem1101, Windows COM3); -p too
   --target    kaluma (default) or espruino
   --timeout   seconds before the upload is stopped (default 30 + 1 per 2 KB)
-  --watch     Espruino: seconds to read the program's output after its top level (default 2)
+  --watch     Espruino: seconds to read the program's output after its top level (default 2; 30 with --until)
+  --until     Espruino: stop reading once a line containing TEXT is printed; the flash fails if none is
+              within --watch seconds
   --ram       Espruino: send it to RAM instead of flash (lost at reset; no CRC to compare)
   --no-build  upload the bundle already built
   --no-verify Kaluma: do not ask the device for the stored size
@@ -170,13 +174,16 @@ export function storedSize(SerialPort, port, { timeoutMs = 20000 } = {}) {
  * The upload, as the CLI runs it. `out` receives the output ({ stdout(text), stderr(text) }).
  * Resolves { name, file, bytes, stored } or rejects with Fail (its `code` is the exit code).
  */
-export async function flash({ program: arg, port, target = 'kaluma', timeoutS, watchS, ram = false, build = true, verify = true, out }) {
-  const usage = 'usage: threadsafe flash <demo | app.ts | app.js> --port <path> [--target kaluma|espruino] [--timeout S] [--watch S] [--ram] [--no-build] [--no-verify]\n' +
+export async function flash({ program: arg, port, target = 'kaluma', timeoutS, watchS, until, ram = false, build = true, verify = true, out }) {
+  const usage = 'usage: threadsafe flash <demo | app.ts | app.js> --port <path> [--target kaluma|espruino] [--timeout S] [--watch S] [--until TEXT] [--ram] [--no-build] [--no-verify]\n' +
     '  e.g.  threadsafe flash event --port /dev/ttyACM0   (macOS: /dev/tty.usbmodem1101, Windows: COM3)';
   if (!arg) throw new Fail(2, usage);
   if (target !== 'kaluma' && target !== 'espruino') throw new Fail(2, `flash: --target must be kaluma or espruino, not "${target}"`);
   const board = target === 'kaluma' ? 'the Pico running Kaluma' : 'the board running Espruino';
-  if (target === 'kaluma' && (watchS !== undefined || ram)) throw new Fail(2, `flash: ${watchS !== undefined ? '--watch' : '--ram'} is for Espruino (--target espruino): Kaluma's REPL is read with any serial monitor`);
+  if (target === 'kaluma' && (watchS !== undefined || until !== undefined || ram)) {
+    throw new Fail(2, `flash: ${watchS !== undefined ? '--watch' : until !== undefined ? '--until' : '--ram'} is for Espruino (--target espruino): Kaluma's REPL is read with any serial monitor`);
+  }
+  if (until === '') throw new Fail(2, 'flash: --until needs the text of a line to wait for');
   if (target === 'espruino' && !verify) throw new Fail(2, 'flash: --no-verify is for Kaluma: on Espruino the CRC-32 of the stored file is compared as part of the upload (use --ram to skip storing it)');
   if (watchS !== undefined && !(watchS >= 0)) throw new Fail(2, `flash: --watch must be a number of seconds >= 0, not "${watchS}"`);
   let program;
@@ -196,7 +203,7 @@ export async function flash({ program: arg, port, target = 'kaluma', timeoutS, w
   if (timeoutS !== undefined && !(timeoutS > 0)) throw new Fail(2, `flash: --timeout must be a number of seconds > 0, not "${timeoutS}"`);
   const bad = notASerialPort(port);
   if (bad) throw new Fail(2, `flash: ${bad}`);
-  if (target === 'espruino') return flashEspruino({ program, port, timeoutS, watchS: watchS === undefined ? 2 : watchS, ram, build, out });
+  if (target === 'espruino') return flashEspruino({ program, port, timeoutS, watchS: watchS === undefined ? (until === undefined ? 2 : 30) : watchS, until, ram, build, out });
 
   const cli = resolveCli();
   if (!cli) {
@@ -275,7 +282,7 @@ function resolveSerialport() {
 }
 
 /** The Espruino upload (see the header): Fail(1) for a failed upload or an uncaught error, Fail(4) for no answer. */
-async function flashEspruino({ program, port, timeoutS, watchS, ram, build, out }) {
+async function flashEspruino({ program, port, timeoutS, watchS, until, ram, build, out }) {
   const sp = resolveSerialport();
   if (!sp) {
     throw new Fail(3, 'flash: the serialport package is not installed: it is the serial stack that uploads to an Espruino board, needed only to flash',
@@ -297,7 +304,7 @@ async function flashEspruino({ program, port, timeoutS, watchS, ram, build, out 
   if (!existsSync(file)) throw new Fail(1, `flash: ${shown} was not built (drop --no-build)`);
   const code = readFileSync(file, 'utf8');
   const bytes = Buffer.byteLength(code);
-  const limit = timeoutS || defaultTimeoutS(bytes);
+  const limit = (timeoutS || defaultTimeoutS(bytes)) + watchS; // the watch comes on top of the upload
   out.stdout(ram
     ? `flash: ${shown} to RAM on ${port} (${bytes} bytes, as the Espruino IDE's "send to RAM": each line after DLE, lost at reset; stopped after ${limit} s)\n`
     : `flash: ${shown} to ${port} as .bootcde (${bytes} bytes, Espruino's packet protocol, as the Espruino IDE's "save to flash"; stopped after ${limit} s)\n`);
@@ -314,7 +321,7 @@ async function flashEspruino({ program, port, timeoutS, watchS, ram, build, out 
         `  A large program on a slow link may need more time: --timeout ${limit * 2}`)), limit * 1000);
     });
     const upload = uploadToEspruino({
-      port, code, mode: ram ? 'ram' : 'flash', serialport: sp.mod, timeoutMs: limit * 1000, watchMs: Math.round(watchS * 1000),
+      port, code, mode: ram ? 'ram' : 'flash', serialport: sp.mod, timeoutMs: limit * 1000, watchMs: Math.round(watchS * 1000), until,
       log: (m) => {
         if (!loaded) out.stdout(`flash: the board confirms: ${m}\n`);
       },
@@ -337,11 +344,12 @@ async function flashEspruino({ program, port, timeoutS, watchS, ram, build, out 
     clearTimeout(timer);
   }
   const errs = r.errors.length;
-  out.stdout(`--- ${program.name}: top level returned ${r.topLevelMs} ms after ${ram ? 'its first line was sent' : 'load()'}; ${r.lines.length} line${r.lines.length === 1 ? "" : "s"} printed until ${watchS} s after it; ${errs} uncaught error${errs === 1 ? '' : 's'}\n`);
+  out.stdout(`--- ${program.name}: top level returned ${r.topLevelMs} ms after ${ram ? 'its first line was sent' : 'load()'}; ${r.lines.length} line${r.lines.length === 1 ? "" : "s"} printed${r.untilSeen ? ` until "${until}"` : ` until ${watchS} s after it`}; ${errs} uncaught error${errs === 1 ? '' : 's'}\n`);
   if (errs) {
     throw new Fail(1, `flash: ${program.name} threw on the board:\n${r.errors.map((e) => `  ${e.where ? e.where + ': ' : ''}${e.text}${e.stack.length ? ' (' + e.stack[0] + ')' : ''}`).join('\n')}`,
       ...(ram ? [] : ['  It is stored and runs at every boot: fix it and flash again (or remove it: require("Storage").erase(".bootcde") at the board\'s prompt).']));
   }
+  if (until !== undefined && !r.untilSeen) throw new Fail(1, `flash: ${program.name} did not print "${until}" within ${watchS} s after its top level returned (more time: --watch ${watchS * 2})`);
   out.stdout(`flash: ${program.name} is running${ram ? ' (from RAM: gone at reset)' : ' (and at every boot)'}. See its output with any serial monitor at 115200 baud, e.g.\n  screen ${port} 115200   (or: picocom -b 115200 ${port}, or the Espruino IDE)\n`);
   return { name: program.name, file, bytes, crc: r.crc, lines: r.lines, errors: r.errors };
 }
@@ -349,7 +357,7 @@ async function flashEspruino({ program, port, timeoutS, watchS, ram, build, out 
 export async function main(argv) {
   let o;
   try {
-    o = parseArgs(argv, ['port', 'timeout', 'target', 'watch'], ['build', 'verify', 'ram'], { '-p': '--port' });
+    o = parseArgs(argv, ['port', 'timeout', 'target', 'watch', 'until'], ['build', 'verify', 'ram'], { '-p': '--port' });
   } catch (e) {
     console.error(`flash: ${e.message}\nusage: ${help.split('\n')[0]}`);
     return 2;
@@ -364,7 +372,7 @@ export async function main(argv) {
   }
   try {
     await flash({ program: o._[0], port: o.port, target: o.target || 'kaluma', timeoutS: o.timeout === undefined ? undefined : Number(o.timeout),
-      watchS: o.watch === undefined ? undefined : Number(o.watch), ram: o.ram === true, build: o.build !== false, verify: o.verify !== false,
+      watchS: o.watch === undefined ? undefined : Number(o.watch), until: o.until, ram: o.ram === true, build: o.build !== false, verify: o.verify !== false,
       out: { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) } });
     return 0;
   } catch (e) {

@@ -1,4 +1,4 @@
-// uploadToEspruino({ port, code, mode, baudRate, timeoutMs, run, watchMs, onLine, log, serialport }):
+// uploadToEspruino({ port, code, mode, baudRate, timeoutMs, run, watchMs, until, onLine, log, serialport }):
 // a program onto an Espruino board through a serial port, the way Espruino's own tools send it,
 // confirmed, and (run) started with its output read back.
 //   mode 'flash' (default): Ctrl-C, then the packet protocol (FILE_SEND of .bootcde + DATA
@@ -8,10 +8,11 @@
 //     when a marker line typed after the last one is printed (every line was taken). No CRC: the
 //     board keeps no copy of the text.
 // When it runs, a marker line typed after load() is printed once the program's top level has
-// returned; the port is then read watchMs longer (default 0). onLine({ ms, text }) gets each line
+// returned; the port is then read watchMs longer (default 0), or until a line matches `until` (a
+// string it contains, or a RegExp; untilSeen says whether one did). onLine({ ms, text }) gets each line
 // the program prints as it comes (ms: wall time since load(), or since the first line for 'ram').
 // Resolves { mode, bytes, crc: { sent, board } | null, ms, lines: [{ ms, text }], errors,
-// topLevelMs } (errors as emulate()'s: [{ kind, where, text, ms, stack }] from Espruino's
+// topLevelMs, untilSeen } (errors as emulate()'s: [{ kind, where, text, ms, stack }] from Espruino's
 // "Uncaught ..." reports, where 'top level' or 'callback'; empty when run is false); rejects with
 // what went wrong (no ACK, NAK, a CRC that differs, no marker, the port). The serial stack is the
 // `serialport` package (9 to 13), given as `serialport` (the module) or require()d from here (not
@@ -40,17 +41,19 @@ function openPort(path, baudRate, mod) {
   });
 }
 
-export async function uploadToEspruino({ port, code, mode = 'flash', baudRate = 115200, timeoutMs = 20000, run = true, watchMs = 0, onLine = () => {}, log = () => {}, serialport } = {}) {
+export async function uploadToEspruino({ port, code, mode = 'flash', baudRate = 115200, timeoutMs = 20000, run = true, watchMs = 0, until, onLine = () => {}, log = () => {}, serialport } = {}) {
   if (typeof port !== 'string' || !port) throw new TypeError('uploadToEspruino: port must be the serial port path (e.g. /dev/ttyACM0)');
   if (typeof code !== 'string') throw new TypeError('uploadToEspruino: code must be the program text (a string)');
   if (mode !== 'flash' && mode !== 'ram') throw new RangeError(`uploadToEspruino: mode must be 'flash' or 'ram', not ${JSON.stringify(mode)}`);
   if (!(watchMs >= 0)) throw new RangeError(`uploadToEspruino: watchMs must be a number of ms >= 0, not ${JSON.stringify(watchMs)}`);
+  if (until != null && typeof until !== 'string' && !(until instanceof RegExp)) throw new TypeError(`uploadToEspruino: until must be a string or a RegExp, not ${JSON.stringify(until)}`);
+  const matches = until == null ? () => false : typeof until === 'string' ? (t) => t.includes(until) : (t) => until.test(t);
   const t0 = Date.now();
   const p = await openPort(port, baudRate, serialport);
   let rx = Buffer.alloc(0);
   const waiters = new Set();
   // the program's lines, from `reading.from` on (set once it runs)
-  const reading = { from: -1, at: 0, t0: 0, lines: [] };
+  const reading = { from: -1, at: 0, t0: 0, lines: [], seen: false, onSeen: null };
   const readLines = () => {
     if (reading.from < 0) return;
     const text = rx.subarray(reading.at).toString('latin1');
@@ -63,6 +66,10 @@ export async function uploadToEspruino({ port, code, mode = 'flash', baudRate = 
       const l = { ms: Date.now() - reading.t0, text: t };
       reading.lines.push(l);
       onLine(l);
+      if (!reading.seen && matches(t)) {
+        reading.seen = true;
+        if (reading.onSeen) reading.onSeen();
+      }
     }
   };
   p.on('data', (d) => {
@@ -90,10 +97,16 @@ export async function uploadToEspruino({ port, code, mode = 'flash', baudRate = 
   const watch = async (from, mark, what) => {
     await waitFor((b) => b.includes(mark + '\r\n'), what, from);
     const topLevelMs = Date.now() - reading.t0;
-    if (watchMs > 0) await sleep(watchMs);
+    if (watchMs > 0 && !reading.seen) {
+      await new Promise((r) => {
+        const t = setTimeout(r, watchMs);
+        reading.onSeen = () => (clearTimeout(t), r());
+      });
+      if (reading.seen) await sleep(100); // the rest of a report that began with the line (an error's place, code, caret)
+    }
     readLines();
     const { errors } = accountEspruinoErrors(reading.lines, topLevelMs);
-    return { lines: reading.lines, errors, topLevelMs };
+    return { lines: reading.lines, errors, topLevelMs, untilSeen: until == null ? undefined : reading.seen };
   };
   try {
     await write(Buffer.from('\x03'));
@@ -126,7 +139,7 @@ export async function uploadToEspruino({ port, code, mode = 'flash', baudRate = 
     const board = Number(m[1]) >>> 0;
     if (board !== sent) throw new Error(`uploadToEspruino: the board stored .bootcde with CRC32 ${board}, but ${sent} was sent: upload again`);
     log(`stored .bootcde: ${Buffer.byteLength(data)} bytes, CRC-32 ${sent.toString(16).padStart(8, '0')}, the CRC-32 of what was sent`);
-    const out = { mode, bytes: Buffer.byteLength(data), crc: { sent, board }, lines: [], errors: [], topLevelMs: null };
+    const out = { mode, bytes: Buffer.byteLength(data), crc: { sent, board }, lines: [], errors: [], topLevelMs: null, untilSeen: undefined };
     if (run) {
       from = rx.length;
       startReading(from);

@@ -67,6 +67,21 @@ export function runEspruino({ bin, code, ms = 5000, onLine }) {
   });
 }
 
+/**
+ * Variables the program takes once loaded on Espruino's RP2040 port in the emulated Pico (`files`:
+ * { firmware, bootrom }): stored as .bootcde and load()ed as the IDE's "save to flash", usage
+ * read before its first statement and after its top level. Resolves { vars, before, after, total }.
+ */
+export async function picoVariables(files, code) {
+  const { emulate } = await import('../emulator/index.mjs');
+  const probe = `var THREADSAFE_V0 = process.memory().usage;\n${code}\n;print('THREADSAFE_VARS ' + THREADSAFE_V0 + ' ' + process.memory().usage + ' ' + process.memory().total);\n`;
+  const r = await emulate({ target: 'espruino', firmware: files.firmware, bootrom: files.bootrom, code: probe, upload: 'flash', ms: 3000, until: 'THREADSAFE_VARS' });
+  const line = r.lines.find((l) => l.text.startsWith('THREADSAFE_VARS '));
+  if (!line) throw new Error(`the board did not print its memory use (exit ${r.exitCode}${r.errors.length ? ', ' + r.errors[0].text : ''}): ${String(r.output).slice(0, 300)}`);
+  const [before, after, total] = line.text.split(' ').slice(1).map(Number);
+  return { vars: after - before, before, after, total };
+}
+
 /** Variables (Espruino's memory blocks) the program takes once loaded: usage after its top level minus an empty program's. */
 export async function espruinoVariables(bin, code) {
   const probe = "\n;print('THREADSAFE_VARS ' + process.memory().usage);\n";

@@ -111,7 +111,7 @@ export function interruptHandlers(bundle) {
  * Offsets of `file` → places in the user's words: `{ where(offset) -> "app.ts:3:5", text(offset) ->
  * the identifier or member chain written there }`, through the bundle's source map when it has one.
  */
-function placesOf(file, source) {
+export function placesOf(file, source) {
   const lineStarts = [0];
   for (let i = 0; i < source.length; i++) if (source.charCodeAt(i) === 10) lineStarts.push(i + 1);
   const lc = (offset) => {
@@ -252,10 +252,11 @@ async function probeHeap(code, files) {
  * Heap the parsed program takes on the firmware: heapUsed at its first statement minus that of
  * an empty program, both measured on the emulated Kaluma 1.2.1 when its files are at hand
  * ({ measured: true }); otherwise estimated from the minified size ({ measured: false, how: why
- * not measured }). `baseline`: the empty program's heapUsed, when already known (emptyHeap()).
+ * not measured }). `baseline`: the empty program's heapUsed, when already known (emptyHeap());
+ * `near`: the program's source (the firmware files beside it are found too).
  */
-export async function heapAfterParse(file, { firmware, bootrom, minBytes, baseline } = {}) {
-  const files = firmwareFiles({ target: 'kaluma', firmware, bootrom });
+export async function heapAfterParse(file, { firmware, bootrom, minBytes, baseline, near } = {}) {
+  const files = firmwareFiles({ target: 'kaluma', firmware, bootrom, near });
   if (files.missing) {
     return { bytes: minBytes ? Math.round(minBytes * HEAP_PER_MIN_BYTE) : null, measured: false, how: `estimated as ${HEAP_PER_MIN_BYTE} × the minified size: ${files.missing}` };
   }
