@@ -6,9 +6,11 @@
 // JavaScript takes (ecma_ref_object) and every allocation (jmem_*). A reference on an object whose
 // count is 0 is what stops the firmware when it lands while the collector marks (docs/platform.md,
 // "The interrupt rule"); the handlers the library builds must take none, and allocate nothing.
-//   (a) EncoderSource (pins 2, 3, CHANGE), turned 1,000 steps forward and 500 back at 1,000 steps/s
+//   (a) EncoderSource (pins 2, 3, CHANGE), turned 4 steps back, 1,004 forward (through -1 -> 0,
+//       where its 27-bit counter wraps) and 500 back at 1,000 steps/s
 //   (b) InterruptSource: CHANGE into a queue (the ring handler, pin 6) and RISING counted (pin 7)
-//   (c) a minimal hand-written handler `n = (n + 1) & 0x7ffffff` (pin 8)
+//   (c) a minimal hand-written handler `n = (n + 1) & 0x3ffffff` (pin 8), started 16 edges below
+//       its wrap (a 26-bit mask: `n + 1` never reaches 2^27, which JerryScript would allocate)
 // and, as the control, the same run with a handler that breaks the rule (`n += 1` on its
 // closure variable, pin 9): the firmware stops with the encoder demo's old crash.
 import { suite } from 'uvu';
@@ -19,7 +21,8 @@ import { pinScript, quadrature } from '../vocab/quadrature.mjs';
 if (firmwareHere('host-tests/firmware/isr-soak.test.mjs')) {
   const test = suite('firmware: interrupts through garbage collections');
   const MS = 2000;
-  const turn = quadrature([{ steps: 1000, rate: 1000 }, { steps: -500, rate: 1000 }], { startUs: 20000 });
+  // 4 steps back first: the turn forward then passes position -1 -> 0, where the counter wraps
+  const turn = quadrature([{ steps: -4, rate: 1000 }, { steps: 1004, rate: 1000 }, { steps: -500, rate: 1000 }], { startUs: 20000 });
   const pins = pinScript(turn.edges, 2, 3);
   /** Square wave on `pin` (rising at `startMs`, every `periodMs`) until MS: its rising edges. */
   const wave = (pin, periodMs, startMs) => {
@@ -58,14 +61,14 @@ if (firmwareHere('host-tests/firmware/isr-soak.test.mjs')) {
     const line = res.lines.find((l) => l.text.startsWith('soak '));
     assert.ok(line, account(res));
     const c = counters(line.text.slice(5));
-    assert.is(c.position, 1000 - 500, `the encoder's exact position: ${line.text}`);
+    assert.is(c.position, -4 + 1004 - 500, `the encoder's exact position: ${line.text}`);
     assert.is(c.invalid, 0, line.text);
     assert.is(c.latched, 0, line.text);
     assert.is(c.ring, 2 * cycles6, `every CHANGE edge recorded: ${line.text}`);
     assert.is(c.overruns, 0, line.text);
     assert.is(c.taken, 2 * cycles6, `and taken from the queue: ${line.text}`);
     assert.is(c.counted, rising7, line.text);
-    assert.is(c.edges8, rising8, line.text);
+    assert.is(c.edges8, (0x3fffff0 + rising8) % 0x4000000, `counted through its wrap: ${line.text}`);
     if (!isr) return;
     assert.equal(isr.fatal, [], show(isr));
     assert.ok(isr.gcRuns >= 20, `collections: ${isr.gcRuns}`);

@@ -59,27 +59,30 @@ function makeDecoder(pinA: number, levelA: number, levelB: number): Decoder {
   // assignment (`a ^= 1`, `pos += 1`) makes JerryScript take a reference on the closure's
   // environment object, which stops the firmware (jerry_fatal ERR_REF_COUNT_LIMIT) when the
   // interrupt lands while the collector is marking: what crashed the encoder demo until
-  // 2026-12-03. The interrupt-rule tests parse it out of the shipped bundles and enforce it.
+  // 2026-12-03. Counting up is `(x - 0x7ffffff) & 0x7ffffff`, which is x + 1 modulo 2^27
+  // without `x + 1` ever reaching 2^27, a number JerryScript would allocate (at position -1 → 0).
+  // The interrupt-rule tests parse it out of the shipped bundles and enforce it; the firmware
+  // soak (host-tests/firmware/isr-soak.test.mjs) watches it take no reference and allocate nothing.
   function isr(pin: number, events: number): void {
     if (events === 12) {
-      both = (both + 1) & 0x7ffffff;
+      both = (both - 0x7ffffff) & 0x7ffffff;
       return;
     }
     const level = (events >> 3) & 1;
     if (pin === pa) {
       if (level === a) {
-        bad = (bad + 1) & 0x7ffffff;
+        bad = (bad - 0x7ffffff) & 0x7ffffff;
         return;
       }
       a = 1 - a; // the new level (it differs from the old one)
-      pos = a === b ? (pos - 1) & 0x7ffffff : (pos + 1) & 0x7ffffff; // publish: the main loop sees the step from here on
+      pos = a === b ? (pos - 1) & 0x7ffffff : (pos - 0x7ffffff) & 0x7ffffff; // publish: the main loop sees the step from here on
     } else {
       if (level === b) {
-        bad = (bad + 1) & 0x7ffffff;
+        bad = (bad - 0x7ffffff) & 0x7ffffff;
         return;
       }
       b = 1 - b;
-      pos = a === b ? (pos + 1) & 0x7ffffff : (pos - 1) & 0x7ffffff; // publish
+      pos = a === b ? (pos - 0x7ffffff) & 0x7ffffff : (pos - 1) & 0x7ffffff; // publish
     }
   }
   return {

@@ -11,8 +11,8 @@ var q = new T.ThreadSafeQueue(new Array(64));
 var ring = new K.InterruptSource(6, q, { idle: false });
 var counted = new K.InterruptSource(7, new T.ThreadSafeFlag(), { events: RISING, idle: false });
 // (c) a minimal hand-written handler, kept by the program (the firmware over-releases it)
-var edges8 = 0;
-function onEdge8() { edges8 = (edges8 + 1) & 0x7ffffff; }
+var edges8 = 0x3fffff0; // 16 edges below the wrap of its 26-bit count
+function onEdge8() { edges8 = (edges8 + 1) & 0x3ffffff; }
 attachInterrupt(8, onEdge8, RISING);
 var edges9 = 0;
 function onEdge9() { edges9 += 1; }
