@@ -11,8 +11,11 @@
 //   (b) InterruptSource: CHANGE into a queue (the ring handler, pin 6) and RISING counted (pin 7)
 //   (c) a minimal hand-written handler `n = (n + 1) & 0x3ffffff` (pin 8), started 16 edges below
 //       its wrap (a 26-bit mask: `n + 1` never reaches 2^27, which JerryScript would allocate)
-// and, as the control, the same run with a handler that breaks the rule (`n += 1` on its
+// and, to show what the rule refuses and why, each shape of handler alone (programs/isr-shapes.js),
+// the firmware's over-release of the handler (a main-loop read of it after two interrupts), and
+// as the control, the same soak with a handler that breaks the rule (`n += 1` on its
 // closure variable, pin 9): the firmware stops with the encoder demo's old crash.
+import { readFileSync } from 'node:fs';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { account, counters, firmwareHere, program, runOnFirmware } from './helpers.mjs';
@@ -38,7 +41,20 @@ if (firmwareHere('host-tests/firmware/isr-soak.test.mjs')) {
   const bad = pins.slice();
   for (const p of [good, bad]) p.sort((a, b) => a.atMs - b.atMs);
   const options = (p) => ({ ms: MS + 1500, startOn: 'READY', until: 'END', pins: p, isrProbe: true });
+  // the shapes of handler (programs/isr-shapes.js): 12 rising edges on each of pins 2..21
+  const shapePins = [];
+  for (let i = 0; i < 12; i++) for (let pin = 2; pin <= 21; pin++) {
+    const t = 20 + i * 8 + (pin - 2) * 0.3;
+    shapePins.push({ atMs: +t.toFixed(3), pin, level: 1 }, { atMs: +(t + 0.15).toFixed(3), pin, level: 0 });
+  }
+  shapePins.sort((a, b) => a.atMs - b.atMs);
+  // the firmware's over-release: the main loop reads its handler after the second interrupt
+  const overRelease = 'var n = 0;\nfunction h() { n = (n + 1) & 0x3ffffff; }\npinMode(2, INPUT);\nattachInterrupt(2, h, RISING);\nvar seen = -1;\n' +
+    "setInterval(function () { if (n !== seen) { seen = n; console.log('edges ' + n); var f = h; f = null; } }, 5);\nconsole.log('READY');\n";
+  const twoEdges = [{ atMs: 50, pin: 2, level: 1 }, { atMs: 60, pin: 2, level: 0 }, { atMs: 100, pin: 2, level: 1 }, { atMs: 110, pin: 2, level: 0 }];
   const runs = {
+    overRelease: runOnFirmware({ code: overRelease }, { ms: 300, startOn: 'READY', pins: twoEdges, isrProbe: true }),
+    shapes: runOnFirmware({ code: readFileSync(new URL('./programs/isr-shapes.js', import.meta.url), 'utf8') }, { ms: 400, startOn: 'READY', pins: shapePins, isrProbe: true }),
     good: runOnFirmware(program('isr-soak.js', `var SOAK_MS = ${MS};\n`, { min: true }), options(good)),
     bad: runOnFirmware(program('isr-soak.js', `var SOAK_MS = ${MS}; var SOAK_BAD = 1;\n`, { min: true }), options(bad)),
   };
@@ -80,6 +96,52 @@ if (firmwareHere('host-tests/firmware/isr-soak.test.mjs')) {
       assert.is(s.allocations, 0, `${what}: allocations inside the interrupt: ${JSON.stringify(s.sites)}`);
     }
     assert.is(isr.pins[2].interrupts + isr.pins[3].interrupts, turn.edges.length, 'one interrupt per encoder edge');
+  });
+
+  // [pin, the handler does, references on count-0 objects per interrupt, allocations in the 12 interrupts]
+  const SHAPES = [
+    [2, '`n = (n + 1) & 0x3ffffff` (closure)', 0, 0],
+    [3, '`n += 1` (closure)', 1, 0],
+    [4, '`n++` (closure)', 0, 0],
+    [5, '`n ^= 1` (closure)', 1, 0],
+    [6, '`var x = n; x ^= 1; x += 2; n = x & 0x3ffffff` (compound on its own variable)', 0, 0],
+    [7, '`ev += 1; n = ev` (compound on its parameter)', 0, 0],
+    [8, '`G = (G + 1) & 0x3ffffff` (a global var)', 0, 0],
+    [9, '`L = (L + 1) & 0x3ffffff` (a top-level let)', 0, 0],
+    [10, '`f()` (calls a closure function)', 1, 0],
+    [11, '`f = n * 1.5`', 0, 18],
+    [12, '`ta[0] = ta[0] + 1` (an Int32Array)', 1, 0],
+    [13, '`o.x = o.x + 1` (an object)', 1, 0],
+    [14, '`big = big + 200000000`', 0, 24],
+    [15, '`n = HIGH + n` (a Kaluma constant)', 0, 0],
+    [16, '`micros()`', 1, 0],
+    [17, '`G += 1` (a global var)', 1, 0],
+    [18, '`L += 1` (a top-level let)', 1, 0],
+    [19, '`n = -n` (n is 0: -0)', 0, 18],
+    [20, '`n = (n + 1) & 0x7ffffff` from 2^27 - 6 (n + 1 reaches 2^27 once)', 0, 1],
+    [21, '`n = (n - 0x7ffffff) & 0x7ffffff` from 2^27 - 6', 0, 0],
+  ];
+
+  test('each shape of handler, 12 interrupts: the references on count-0 objects and the allocations of docs/platform.md\'s table; the firmware releases the handler once per interrupt (its count goes 1, 0, 1023, ...)', async () => {
+    const { res, isr } = await probed('shapes');
+    assert.is(res.crash, null, account(res));
+    if (!isr) return;
+    const got = SHAPES.map(([pin, what]) => {
+      const s = isr.pins[pin] || { interrupts: 0, unrooted: 0, allocations: 0 };
+      return [pin, what, s.interrupts ? s.unrooted / s.interrupts : NaN, s.allocations];
+    });
+    assert.equal(got, SHAPES, show(isr));
+    for (const [pin] of SHAPES) assert.is(isr.pins[pin].interrupts, 12, `pin ${pin}`);
+    // the count at the 12th call, before that call's release: 1 - 11, modulo 2^10
+    assert.is(isr.pins[2].handlerCount, 1014, 'attachInterrupt took one reference; each interrupt released one');
+  });
+
+  test('the firmware releases the handler once per interrupt: after the second, main-loop code that only reads the handler function (`var f = h`) stops the firmware (jerry_fatal(12), outside any interrupt and collection)', async () => {
+    const { res, isr } = await probed('overRelease');
+    assert.equal(res.lines.filter((l) => l.text.startsWith('edges')).map((l) => l.text), ['edges 0', 'edges 1', 'edges 2'], account(res));
+    assert.ok(res.crash, account(res));
+    if (!isr) return;
+    assert.equal(isr.fatal.map((f) => [f.code, f.caller, f.inInterrupt, f.duringGc]), [[12, 'ecma_ref_object+0x16', false, false]], show(isr));
   });
 
   test('the control: a handler doing `n += 1` on its closure variable takes a reference on a count-0 object per interrupt, and the firmware stops with jerry_fatal(ERR_REF_COUNT_LIMIT) inside the GPIO interrupt during a collection', async () => {
