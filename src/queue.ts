@@ -7,7 +7,7 @@ import {
   addWaiter, begin, describe, path, rejectWaiter, RESOLVED, resolveWaiter, WaitList, WaitOptions,
 } from './waiters';
 import type { Waiter } from './waiters';
-import { held, later } from './turn';
+import { held, later, worth } from './turn';
 
 /** A buffer the caller allocates once: an Array, or a TypedArray for numbers (or bigints). */
 export interface QueueBuffer<T> {
@@ -185,8 +185,9 @@ export class ThreadSafeQueue<T> implements AsyncIterator<T> {
    * Resolves with the next item, waiting while the queue is empty; rejects with
    * `QueueClosed` once a closed queue is drained, `AbortError`/`TimeoutError` per `options`
    * (and then no item is taken). Allocates a promise. Without options it does not hold the
-   * event loop: once consumers have been answered at once for 10 ms since the loop last turned,
-   * the item is taken now and the promise resolves at the next loop turn (src/turn.ts).
+   * event loop: once consumers have been answered at once for 10 ms since the loop last turned
+   * and that stretch covers 16 items or more than the queue holds, the item is taken now and the
+   * promise resolves at the next loop turn (src/turn.ts); a shorter batch is answered in one go.
    */
   get(options?: WaitOptions): Promise<T> {
     if (options !== undefined) {
@@ -195,7 +196,7 @@ export class ThreadSafeQueue<T> implements AsyncIterator<T> {
     }
     if (this._ri !== this._wi) {
       // held too long by at-once answers (turn.ts): take the item now, answer at the next loop turn
-      if (options === undefined && held()) return later(this.getSync());
+      if (options === undefined && held() && worth(this.qsize(), this._n)) return later(this.getSync());
       return Promise.resolve(this.getSync());
     }
     const x = this._x;
@@ -217,12 +218,13 @@ export class ThreadSafeQueue<T> implements AsyncIterator<T> {
    * `{ done: true }` once a closed queue is drained. `for await (const x of q)` calls it;
    * call it by hand where there is no `Symbol.asyncIterator`. Allocates a promise and a result.
    * It does not hold the event loop: once consumers have been answered at once for 10 ms since
-   * the loop last turned, the item is taken now and the result resolves at the next loop turn,
-   * so timers keep running under a backlog (src/turn.ts).
+   * the loop last turned and that stretch covers 16 items or more than the queue holds, the item
+   * is taken now and the result resolves at the next loop turn, so timers keep running under a
+   * backlog (src/turn.ts); a shorter batch, one a small queue holds, is answered in one go.
    */
   next(): Promise<IteratorResult<T>> {
     if (this._ri !== this._wi) {
-      if (held()) return later({ value: this.getSync(), done: false });
+      if (held() && worth(this.qsize(), this._n)) return later({ value: this.getSync(), done: false });
       return Promise.resolve({ value: this.getSync(), done: false });
     }
     const x = this._x;
