@@ -1,7 +1,8 @@
 // The wait options (`{ signal, timeout }`) in a board program built from the library's sources
-// (`threadsafe build`): a program carries their code only once something enables them
-// (`enableWaitOptions()`, `new AbortController()`, `select()`); given options without that, a
-// wait throws a TypeError that names the method and the fix. Each program is built as a user
+// (`threadsafe build`): a program carries their code only once something enables them (the
+// build itself, when the program's own code names `signal` or `timeout`; `enableWaitOptions()`,
+// `new AbortController()`, `select()`); given options without that (built where the build
+// cannot see them), a wait throws a TypeError that names the method and the fix. Each program is built as a user
 // builds theirs and run here in a fresh Node context (the bundles are ES5 board scripts).
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,16 +16,17 @@ const dir = mkdtempSync(join(tmpdir(), 'threadsafe-wait-options-'));
 let n = 0;
 
 /** Builds `source` as a board program; runs its bundle until `ms` have passed; { code, lines }. */
-async function buildAndRun(source, ms = 60) {
+async function buildAndRun(source, ms = 60, files = {}) {
   const file = join(dir, `app${++n}.ts`);
   writeFileSync(file, source);
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
   const b = await buildProgram(resolveProgram(file), { out: join(dir, `app${n}.js`) });
   const code = readFileSync(b.file, 'utf8');
   const lines = [];
   const context = vm.createContext({ setTimeout, clearTimeout, console: { log: (s) => lines.push(String(s)) } });
   vm.runInContext(code, context);
   await new Promise((r) => setTimeout(r, ms));
-  return { code, lines };
+  return { code, lines, optionsAt: b.optionsAt };
 }
 
 const test = suite('wait options in a board program built from the sources');
@@ -39,19 +41,43 @@ test('a flag-only program that passes no options carries none of their code', as
   }
 });
 
-test('a wait given options in a program that never enabled them throws a TypeError naming the method and enableWaitOptions()', async () => {
-  const { lines } = await buildAndRun(
+test('a wait given options the build cannot see, in a program that never enabled them, throws a TypeError naming the method and enableWaitOptions()', async () => {
+  const { lines, optionsAt } = await buildAndRun(
     "import { ThreadSafeEvent, ThreadSafeFlag } from 'threadsafe';\n" +
       'const f = new ThreadSafeFlag();\nconst e = new ThreadSafeEvent();\n' +
-      "try { f.wait({ timeout: 10 }); console.log('no throw'); } catch (err) { console.log((err instanceof TypeError) + ' ' + (err as Error).message); }\n" +
+      "try { f.wait(JSON.parse('{\"timeout\":10}')); console.log('no throw'); } catch (err) { console.log((err instanceof TypeError) + ' ' + (err as Error).message); }\n" +
       "try { e.wait({}); console.log('no throw'); } catch (err) { console.log((err instanceof TypeError) + ' ' + (err as Error).message); }\n" +
       "console.log('waiters ' + f.hasWaiters() + ' ' + e.hasWaiters());\n",
   );
+  assert.is(optionsAt, null);
   assert.equal(lines, [
     'true ThreadSafeFlag.wait: options need enableWaitOptions() first',
     'true ThreadSafeEvent.wait: options need enableWaitOptions() first',
     'waiters false false',
   ]);
+});
+
+test('a program that writes wait({ timeout }) gets the options from the build without calling enableWaitOptions(): the wait rejects with TimeoutError', async () => {
+  const { code, lines, optionsAt } = await buildAndRun(
+    "import { ThreadSafeFlag, TimeoutError } from 'threadsafe';\nconst f = new ThreadSafeFlag();\n" +
+      "f.wait({ timeout: 5 }).then(function () { console.log('resolved'); }, function (err) { console.log('rejected ' + (err instanceof TimeoutError) + ' ' + f.hasWaiters()); });\n",
+  );
+  assert.match(optionsAt, /app\d+\.ts:3$/);
+  assert.ok(code.includes('TimeoutError'), 'the options code is in the bundle');
+  assert.equal(lines, ['rejected true false']);
+});
+
+test('options named in a file the entry imports are on before that file\'s top level waits', async () => {
+  const { lines, optionsAt } = await buildAndRun(
+    "import { f } from './sensor';\nconsole.log('entry ' + f.hasWaiters());\n",
+    60,
+    {
+      'sensor.ts': "import { ThreadSafeFlag } from 'threadsafe';\nexport const f = new ThreadSafeFlag();\nconst opts = { signal: undefined, timeout: 5 };\n" +
+        "f.wait(opts).then(function () { console.log('resolved'); }, function (err) { console.log('sensor ' + (err as Error).name); });\n",
+    },
+  );
+  assert.match(optionsAt, /sensor\.ts:3$/);
+  assert.equal(lines, ['entry true', 'sensor TimeoutError']);
 });
 
 test('after enableWaitOptions() a timeout rejects with TimeoutError and bad options are named', async () => {

@@ -95,6 +95,7 @@ export async function main(argv) {
   console.log(`${file}: ${program.source ? 'one script' : 'a program'} for ${kind}`);
   if (s) console.log(`  size: raw ${s.raw} B, minified ${s.min} B, gzip ${s.gzip} B; library code ${s.total ? Math.round((100 * s.lib) / s.total) : 0}% of the module code`);
   else console.log(`  size: ${bytes} B`);
+  if (built.optionsAt) console.log(`  wait options ({ signal, timeout }): on, as ${built.optionsAt} names one (their code is in the bundle)`);
   const level = built.asyncAt || (!program.source && target === 'kaluma') ? 'ES2018' : 'ES5';
   if (target === 'espruino') {
     console.log(`  checks: ok (syntax, ${level}, no TypeScript helpers, nothing used before its declaration)`);

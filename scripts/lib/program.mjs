@@ -51,12 +51,13 @@ export function resolveProgram(arg) {
 /**
  * Builds `program` (from resolveProgram) to its bundle (and its source map, bundle + '.map').
  * Options: target ('kaluma' or 'espruino'), out (another output file). Resolves { file, sizes:
- * { raw, min, gzip, lib, total }, asyncAt, warnings (unused names, "file:line:col: ...") }.
+ * { raw, min, gzip, lib, total }, asyncAt, optionsAt (where the program names a wait option, or
+ * null), warnings (unused names, "file:line:col: ...") }.
  * Rejects with the build's message (syntax or type errors with their places, a refused import,
  * async for Espruino).
  */
 export async function buildProgram(program, { target = 'kaluma', out, asyncTarget } = {}) {
-  if (!program.source) return { file: program.bundle, sizes: null, asyncAt: null, warnings: [] };
+  if (!program.source) return { file: program.bundle, sizes: null, asyncAt: null, optionsAt: null, warnings: [] };
   const file = out ? resolve(userCwd(), out) : program.bundle;
   const state = {};
   let sizes = null;
@@ -74,7 +75,7 @@ export async function buildProgram(program, { target = 'kaluma', out, asyncTarge
   } finally {
     await bundle.close();
   }
-  return { file, sizes, asyncAt: state.asyncAt || null, warnings: [...(state.warnings || []), ...warnings] };
+  return { file, sizes, asyncAt: state.asyncAt || null, optionsAt: state.optionsAt || null, warnings: [...(state.warnings || []), ...warnings] };
 }
 
 /** The function nodes a bundle hands to attachInterrupt or GPIO#irq: { nodes, unresolved (their text) }. */

@@ -65,17 +65,34 @@ export const shown = (file) => (relative(userCwd(), file).startsWith('..') ? fil
 
 const isLibrary = (file) => !relative(join(libraryRoot(), 'src'), file).startsWith('..');
 
+/** The wait options' names: a program whose own code names one of them gets the options' code. */
+const OPTION_NAMES = new Set(['signal', 'timeout']);
+
+/** True when `node` names a wait option: `{ timeout: 5 }`, `{ signal }`, `o.timeout`, `o['signal']`. */
+function namesOption(node) {
+  if (ts.isPropertyAssignment(node) || ts.isShorthandPropertyAssignment(node)) {
+    const n = node.name;
+    return (ts.isIdentifier(n) || ts.isStringLiteral(n)) && OPTION_NAMES.has(n.text);
+  }
+  if (ts.isPropertyAccessExpression(node)) return OPTION_NAMES.has(node.name.text);
+  if (ts.isElementAccessExpression(node)) return ts.isStringLiteral(node.argumentExpression) && OPTION_NAMES.has(node.argumentExpression.text);
+  return false;
+}
+
 /**
  * Scans the program's own files (the entry and the files it imports relatively; not the
  * library): `asyncAt`, the first use of async syntax (async function or arrow, await, for await,
  * generator, yield) as "file:line", or null; `badImport`, the first import a board cannot load
- * ("file:line" and the name), or null.
+ * ("file:line" and the name), or null; `optionsAt`, the first place that names a wait option
+ * (`signal` or `timeout` as a property: `wait({ timeout: 100 })`, `opts.signal = s`), or null:
+ * the build then turns the options on for the program (boardTypescript).
  */
 export function scanProgram(entry) {
   const seen = new Set();
   const pending = [resolve(entry)];
   let asyncAt = null;
   let badImport = null;
+  let optionsAt = null;
   while (pending.length) {
     const file = pending.pop();
     if (seen.has(file) || isLibrary(file)) continue;
@@ -92,18 +109,19 @@ export function scanProgram(entry) {
       }
     }
     const visit = (node) => {
-      if (asyncAt) return;
+      if (asyncAt && optionsAt) return;
+      if (!optionsAt && namesOption(node)) optionsAt = at(node.getStart());
+      if (asyncAt) return ts.forEachChild(node, visit);
       const isAsync = ts.canHaveModifiers(node) && (ts.getModifiers(node) || []).some((m) => m.kind === ts.SyntaxKind.AsyncKeyword);
       const isGenerator = (ts.isFunctionDeclaration(node) || ts.isFunctionExpression(node) || ts.isMethodDeclaration(node)) && node.asteriskToken;
       if (isAsync || isGenerator || ts.isAwaitExpression(node) || ts.isYieldExpression(node) || (ts.isForOfStatement(node) && node.awaitModifier)) {
         asyncAt = at(node.getStart());
-        return;
       }
       ts.forEachChild(node, visit);
     };
     visit(sf);
   }
-  return { asyncAt, badImport };
+  return { asyncAt, badImport, optionsAt };
 }
 
 const IMPORTABLE = `a board program can import only 'threadsafe', 'threadsafe/kaluma' (or 'threadsafe/espruino'), its own files (./...) and Kaluma's built-in modules (${BUILTINS.join(', ')})`;
@@ -149,6 +167,7 @@ function boardTypescript(input, target, state, asyncTarget) {
       const scan = scanProgram(input);
       if (scan.badImport) this.error(`${scan.badImport.at} imports "${scan.badImport.name}": ${IMPORTABLE}`);
       state.asyncAt = scan.asyncAt;
+      state.optionsAt = scan.optionsAt;
       if (state.asyncAt && target === 'espruino') {
         this.error(`${state.asyncAt}: uses async functions, generators or for await, which Espruino cannot run ` +
           '(no async syntax, and TypeScript\'s ES5 helpers need hoisting): write it with .then(), or build it for Kaluma (--target kaluma)');
@@ -173,6 +192,10 @@ function boardTypescript(input, target, state, asyncTarget) {
     },
     transform(code, id) {
       if (!id.endsWith('.ts') || id.endsWith('.d.ts')) return null;
+      // a program that names a wait option gets the options' code (src/waiters.ts), turned on at
+      // the top of each of its own files (the files it imports run before the entry's body);
+      // on the first line, so that the source map's lines stay the program's
+      if (state.optionsAt && !isLibrary(id)) code = "import { enableWaitOptions as __enableWaitOptions } from 'threadsafe'; __enableWaitOptions(); " + code;
       const out = ts.transpileModule(code, { fileName: id, compilerOptions: { ...options, target: isLibrary(id) ? ts.ScriptTarget.ES5 : state.programTarget } });
       const map = JSON.parse(out.sourceMapText);
       map.sources = [id];
