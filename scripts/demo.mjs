@@ -55,7 +55,7 @@ for (const name of o._.length ? o._ : Object.keys(DEMOS)) {
   const secs = seconds === undefined ? demo.seconds : seconds;
   const program = resolveProgram(name);
   console.log(`\n=== ${name}: dist/board/${name}.js on ${onFirmware ? 'the emulated Pico running the Kaluma 1.2.1 firmware, ' + secs + ' s of emulated time' : 'a simulated Pico (Kaluma 1.2.1), ' + secs + ' s of virtual time'}`);
-  console.log(`    wiring: ${name === 'button' && o.input === 'button' ? 'a bouncy push button on GP17 (pressed twice a second)' : demo.wiring}`);
+  console.log(`    wiring: ${name === 'button' && o.input === 'button' ? 'a bouncy push button on GP17 (pressed twice a second)' : onFirmware && demo.firmwareWiring ? demo.firmwareWiring : demo.wiring}`);
   try {
     const res = onFirmware ? await emulate(program, program.bundle, { seconds: secs, firmware: files.firmware, bootrom: files.bootrom }) : await simulate(program, program.bundle, { seconds: secs, input: o.input });
     console.log(`--- summary: ${res.summary}`);

@@ -114,7 +114,7 @@ export async function main(argv) {
   const demo = program.demo && target === 'kaluma' ? DEMOS[program.name] : null;
   const seconds = o.seconds !== undefined ? Number(o.seconds) : demo ? demo.seconds : 5;
   console.log(`=== ${program.name}: ${relative(userCwd(), prepared.file)} on ${target === 'kaluma' ? 'the Kaluma 1.2.1 firmware' : 'Espruino\'s RP2040 port'} (emulated RP2040), ${seconds} s of emulated time`);
-  if (demo || o.wire) console.log(`    wiring: ${o.wire ? o.wire.split(',').map((w) => 'GP' + w.replace(':', ' wired to GP')).join(', ') : demo.wiring}`);
+  if (demo || o.wire) console.log(`    wiring: ${o.wire ? o.wire.split(',').map((w) => 'GP' + w.replace(':', ' wired to GP')).join(', ') : demo.firmwareWiring && target === 'kaluma' ? demo.firmwareWiring : demo.wiring}`);
   const res = await emulate(program, prepared.file, { seconds, wire: o.wire, firmware: files.firmware, bootrom: files.bootrom, target });
   console.log(`--- summary: ${res.summary}`);
   return res.ok ? 0 : 1;

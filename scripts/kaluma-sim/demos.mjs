@@ -11,11 +11,35 @@ function eventRounds(lines) {
     `cancelled ${lines.filter((l) => / cancelled$/.test(l)).length}, rounds ${lines.filter((l) => l === 'Cleared event').length}`;
 }
 
+/**
+ * Pin changes of a quadrature encoder turned `turns` ([{ steps (signed), rate (steps/s), pauseMs }]),
+ * A on `pinA`, B on `pinB`, from `startMs` and AB = 11 (the pull-ups): [{ at (ms), pin, value }]
+ * as the emulator's `pins` option takes them. Forward A leads: AB 11 -> 01 -> 00 -> 10 -> 11.
+ */
+export function quadraturePins(turns, { startMs = 0, pinA = 2, pinB = 3 } = {}) {
+  const out = [];
+  let a = 1;
+  let b = 1;
+  let t = startMs;
+  for (const { steps, rate, pauseMs = 0 } of turns) {
+    const dir = steps >= 0 ? 1 : -1;
+    for (let i = 0; i < Math.abs(steps); i++) {
+      t += 1000 / rate;
+      // forward: A changes when A === B, B when A !== B (backward the other way round)
+      if ((a === b) === (dir > 0)) out.push({ at: +t.toFixed(4), pin: pinA, value: (a ^= 1) });
+      else out.push({ at: +t.toFixed(4), pin: pinB, value: (b ^= 1) });
+    }
+    t += pauseMs;
+  }
+  return out;
+}
+
 /** The last line a demo printed (its own running summary), for the firmware. */
 const lastLine = (lines) => (lines.length ? `last line "${lines[lines.length - 1]}"` : 'nothing printed');
 
 // Each demo: seconds, wiring (text), setup(sim) for the simulation, wire ('OUT:IN' jumper for
-// the firmware), summary(sim) from the simulation, firmwareSummary(lines) from what it printed.
+// the firmware), pins() (the firmware's pin script, with firmwareWiring saying what it does),
+// summary(sim) from the simulation, firmwareSummary(lines) from what it printed.
 export const DEMOS = {
   event: {
     seconds: 5,
@@ -55,7 +79,13 @@ export const DEMOS = {
     summary(sim) {
       return `edges on GP2+GP3 ${sim.edgesOn(2) + sim.edgesOn(3)}, position ${sim.evaluate('encoder.position()')}, last line "${sim.lines().slice(-1)[0] || ''}"`;
     },
-    firmwareSummary: lastLine,
+    // On the firmware (no simulation to drive): a turn by the emulator's pin script instead
+    firmwareWiring: 'a quadrature signal on GP2 (A) and GP3 (B): 2,000 steps forward at 2,000 steps/s, a 300 ms pause, 1,500 back at 2,500 steps/s (it ends at position 500)',
+    pins: () => quadraturePins([{ steps: 2000, rate: 2000, pauseMs: 300 }, { steps: -1500, rate: 2500 }], { startMs: 500 }),
+    firmwareSummary(lines) {
+      const shown = lines.filter((l) => /^position -?\d+ /.test(l));
+      return `${shown.length} positions shown, the last "${shown.length ? shown[shown.length - 1] : 'none'}" (the turn ends at 500)`;
+    },
   },
   button: {
     seconds: 5,

@@ -93,7 +93,7 @@ export async function emulate(program, file, { seconds, wire, firmware, bootrom,
   const started = Date.now();
   const r = await run({
     target, firmware: files.firmware, bootrom: files.bootrom, code: readFileSync(file, 'utf8'), upload: 'flash',
-    wires: w ? w.split(',').map((x) => x.split(':').map(Number)) : [], ms: Math.round(seconds * 1000),
+    wires: w ? w.split(',').map((x) => x.split(':').map(Number)) : [], pins: demo && demo.pins ? demo.pins() : [], ms: Math.round(seconds * 1000),
     onLine: (l) => log(stamp(l.ms, l.text)),
   });
   const lines = r.lines.map((l) => l.text);
