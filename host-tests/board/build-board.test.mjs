@@ -67,9 +67,11 @@ test('an async program built for Espruino is refused, naming where it uses async
   assert.match(msg, /app\d+\.ts:5: uses async functions, generators or for await, which Espruino cannot run .*write it with \.then\(\), or build it for Kaluma/);
 });
 
-test('an import a board cannot load is refused, naming what a board program may import', async () => {
+test('an import a board cannot load is refused, naming what a board program may import (for Kaluma, and for Espruino)', async () => {
   const msg = await rejects(build("import { x } from 'lodash';\nconsole.log(x);\n"));
-  assert.match(msg, /app\d+\.ts:1 imports "lodash": a board program can import only 'threadsafe', 'threadsafe\/kaluma' \(or 'threadsafe\/espruino'\), its own files \(\.\/\.\.\.\) and Kaluma's built-in modules/);
+  assert.match(msg, /app\d+\.ts:1 imports "lodash": a board program can import only 'threadsafe', 'threadsafe\/kaluma', its own files \(\.\/\.\.\.\) and Kaluma's built-in modules \(gpio, [^)]*\); 'threadsafe\/espruino' with --target espruino/);
+  const esp = await rejects(build("import { x } from 'threadsafe/foo';\nconsole.log(x);\n", { target: 'espruino' }));
+  assert.match(esp, /app\d+\.ts:1 imports "threadsafe\/foo": a program for Espruino can import only 'threadsafe', 'threadsafe\/espruino' \(and 'threadsafe\/kaluma', whose TimerSource is the same\) and its own files/);
 });
 
 test('a type error against the Kaluma declarations fails the build with the diagnostic', async () => {

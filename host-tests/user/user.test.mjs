@@ -23,7 +23,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ROOT, startBridge, whyNoBridge } from '../board/bridge.mjs';
+import { ROOT, silentPty, startBridge, whyNoBridge } from '../board/bridge.mjs';
 import { startBridge as startPty, whyNoBridge as whyNoPty } from '../../scripts/emulator/bridge.mjs';
 
 const ROOT_PKG = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
@@ -299,11 +299,15 @@ if (why) {
     assert.equal(JSON.parse(fw.out.trim().split('\n').pop()), { code: 0, texts: ['fw 42'] });
   });
 
-  test('build --target espruino names the Espruino-only globals and calls a program uses, with their places; one without them may run on Kaluma too', async () => {
+  test('build --target espruino names the Espruino-only globals and calls a program uses, with their places; one without them may run on Kaluma too; a demo name is the Espruino demo', async () => {
     await install();
     writeFileSync(join(project, 'esp-watch.js'), "E.on('errorFlag', function (f) { console.log(f); });\nsetWatch(function (e) { console.log(e.time); }, D17, { edge: 'rising', repeat: true });\n");
     writeFileSync(join(project, 'esp-plain.ts'), "import { ThreadSafeFlag } from 'threadsafe';\nconst f = new ThreadSafeFlag();\nf.wait().then(function () { console.log('set'); });\nsetTimeout(function () { f.set(); }, 10);\n");
-    const [only, plain] = await Promise.all([npx(['build', 'esp-watch.js', '--target', 'espruino'], project), npx(['build', 'esp-plain.ts', '--target', 'espruino'], project)]);
+    const [only, plain, demo] = await Promise.all([npx(['build', 'esp-watch.js', '--target', 'espruino'], project), npx(['build', 'esp-plain.ts', '--target', 'espruino'], project),
+      npx(['build', 'button', '--target', 'espruino', '--no-heap'], project)]);
+    assert.is(demo.code, 0, demo.out);
+    assert.match(demo.out, /dist\/button\.js: one script for Espruino only \(ES5\): it uses E \(node_modules\/threadsafe\/src\/espruino\/watch-source\.ts:\d+:\d+\), setWatch with an options object \(node_modules\/threadsafe\/src\/espruino\/watch-source\.ts:\d+:\d+\), D16 \(node_modules\/threadsafe\/board\/espruino\/button\.ts:\d+:\d+\)/,
+      'a demo name with --target espruino is the Espruino demo (board/espruino/button.ts), and the library\'s own Espruino calls are named too');
     assert.is(only.code, 0, only.out);
     assert.match(only.out, /esp-watch\.js: a program for Espruino only \(ES5\): it uses E \(esp-watch\.js:1:1\), setWatch with an options object \(esp-watch\.js:2:1\), D17 \(esp-watch\.js:2:49\), which Kaluma does not have/);
     assert.is(plain.code, 0, plain.out);
@@ -349,6 +353,15 @@ if (why) {
         const quiet = await npx(['flash', 'esp-quiet.js', '--target', 'espruino', '--port', b.path, '--ram', '--until', 'never printed', '--watch', '1'], project);
         assert.is(quiet.code, 1, quiet.out);
         assert.match(quiet.out, /\] quiet\n[\s\S]*esp-quiet did not print "never printed" within 1 s after its top level returned/);
+        // a port where nothing answers (a wrong device, or a monitor holding the port): refused in seconds, saying why
+        const silent = await silentPty();
+        try {
+          const nobody = await npx(['flash', 'esp-quiet.js', '--target', 'espruino', '--port', silent.path], project);
+          assert.is(nobody.code, 1, nobody.out);
+          assert.match(nobody.out, /the upload failed: no ACK for FILE_SEND \(is it Espruino 2v25 or later\?\) within 5000 ms[\s\S]*a board running Espruino 2v25 or later/);
+        } finally {
+          silent.stop();
+        }
       } finally {
         await b.close();
       }

@@ -68,7 +68,7 @@ export async function main(argv) {
   }
   let program;
   try {
-    program = resolveProgram(o._[0]);
+    program = resolveProgram(o._[0], { target });
   } catch (e) {
     console.error(`build: ${e.message}`);
     return 2;

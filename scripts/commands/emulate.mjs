@@ -58,16 +58,16 @@ export async function main(argv) {
     console.error(`emulate: ${bad}`);
     return 2;
   }
-  let program;
-  try {
-    program = resolveProgram(o._[0]);
-  } catch (e) {
-    console.error(`emulate: ${e.message}`);
-    return 2;
-  }
   const target = o.target || (o.espruino ? 'espruino' : 'kaluma');
   if (target !== 'kaluma' && target !== 'espruino') {
     console.error(`emulate: --target must be kaluma or espruino, not "${target}"`);
+    return 2;
+  }
+  let program;
+  try {
+    program = resolveProgram(o._[0], { target });
+  } catch (e) {
+    console.error(`emulate: ${e.message}`);
     return 2;
   }
   if (o.espruino && target !== 'espruino') {

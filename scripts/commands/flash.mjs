@@ -188,7 +188,7 @@ export async function flash({ program: arg, port, target = 'kaluma', timeoutS, w
   if (watchS !== undefined && !(watchS >= 0)) throw new Fail(2, `flash: --watch must be a number of seconds >= 0, not "${watchS}"`);
   let program;
   try {
-    program = resolveProgram(arg);
+    program = resolveProgram(arg, { target });
   } catch (e) {
     throw new Fail(2, `flash: ${e.message}`, usage);
   }

@@ -31,21 +31,23 @@ export { demoNames, KALUMA_ONLY };
 
 /**
  * A demo name or a path → { name, source (.ts or null), bundle (the .js to run), demo }.
- * A path is taken from the folder the command was typed in. Throws an Error naming what is accepted.
+ * A path is taken from the folder the command was typed in; a demo name is one of `target`'s
+ * ('kaluma': board/<name>.ts, 'espruino': board/espruino/<name>.ts). Throws an Error naming what
+ * is accepted.
  */
-export function resolveProgram(arg) {
-  const demos = demoNames();
-  const list = demos.length ? `a demo name (${demos.join(', ')}) or ` : '';
+export function resolveProgram(arg, { target = 'kaluma' } = {}) {
+  const demos = demoNames(target);
+  const list = demos.length ? `a demo name (${target === 'espruino' ? 'for Espruino: ' : ''}${demos.join(', ')}) or ` : '';
   if (typeof arg !== 'string' || arg === '') throw new Error(`a program is needed: ${list}a path to a .ts or .js file`);
-  if (demos.includes(arg)) return { name: arg, source: demoSource(arg), bundle: defaultBundle(arg, { demo: true }), demo: true };
+  if (demos.includes(arg)) return { name: arg, source: demoSource(arg, target), bundle: defaultBundle(arg, { demo: true, target }), demo: true };
   const path = resolve(userCwd(), arg);
   if (!existsSync(path)) throw new Error(`no demo or file named "${arg}": give ${list}the path of a .ts program (or of a .js one)`);
   const ext = extname(path);
   const name = basename(path, ext);
   if (ext === '.js') return { name, source: null, bundle: path, demo: false };
   if (ext !== '.ts') throw new Error(`${arg}: a program is a .ts file (or a .js one), not ${ext || 'a file without extension'}`);
-  const demo = demos.includes(name) && demoSource(name) === path;
-  return { name, source: path, bundle: defaultBundle(name, { demo, source: path }), demo };
+  const demo = demos.includes(name) && demoSource(name, target) === path;
+  return { name, source: path, bundle: defaultBundle(name, { demo, source: path, target }), demo };
 }
 
 /**

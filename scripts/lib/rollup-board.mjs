@@ -124,7 +124,10 @@ export function scanProgram(entry) {
   return { asyncAt, badImport, optionsAt };
 }
 
-const IMPORTABLE = `a board program can import only 'threadsafe', 'threadsafe/kaluma' (or 'threadsafe/espruino'), its own files (./...) and Kaluma's built-in modules (${BUILTINS.join(', ')})`;
+/** What a board program may import, for the message refusing an import. */
+const importable = (target) => (target === 'espruino'
+  ? "a program for Espruino can import only 'threadsafe', 'threadsafe/espruino' (and 'threadsafe/kaluma', whose TimerSource is the same) and its own files (./...)"
+  : `a board program can import only 'threadsafe', 'threadsafe/kaluma', its own files (./...) and Kaluma's built-in modules (${BUILTINS.join(', ')}); 'threadsafe/espruino' with --target espruino`);
 
 /** The compiler options of a board program (the library's own, strict; `paths` to the library). */
 function compilerOptions(target) {
@@ -165,7 +168,7 @@ function boardTypescript(input, target, state, asyncTarget) {
     banner: () => (state.asyncAt && state.programTarget !== ts.ScriptTarget.ES5 ? KALUMA_ONLY : ''),
     buildStart() {
       const scan = scanProgram(input);
-      if (scan.badImport) this.error(`${scan.badImport.at} imports "${scan.badImport.name}": ${IMPORTABLE}`);
+      if (scan.badImport) this.error(`${scan.badImport.at} imports "${scan.badImport.name}": ${importable(target)}`);
       state.asyncAt = scan.asyncAt;
       state.optionsAt = scan.optionsAt;
       if (state.asyncAt && target === 'espruino') {
@@ -188,7 +191,7 @@ function boardTypescript(input, target, state, asyncTarget) {
       if (!importer) return null;
       if (source.startsWith('.')) return resolveRelative(source, importer);
       if (BUILTINS.includes(source)) return { id: source, external: true };
-      this.error(`${shown(importer)} imports "${source}": ${IMPORTABLE}`);
+      this.error(`${shown(importer)} imports "${source}": ${importable(target)}`);
     },
     transform(code, id) {
       if (!id.endsWith('.ts') || id.endsWith('.d.ts')) return null;
