@@ -40,7 +40,9 @@ if (firmwareHere('host-tests/firmware/isr-soak.test.mjs')) {
   const rising9 = wave(9, 2, 21.5);
   const bad = pins.slice();
   for (const p of [good, bad]) p.sort((a, b) => a.atMs - b.atMs);
-  const options = (p) => ({ ms: MS + 1500, startOn: 'READY', until: 'END', pins: p, isrProbe: true });
+  // the probe's hooks make the emulator slower (a break on every reference the engine takes):
+  // room for a machine busy with other emulators
+  const options = (p) => ({ ms: MS + 1500, startOn: 'READY', until: 'END', pins: p, isrProbe: true, wallTimeoutS: 900 });
   // the shapes of handler (programs/isr-shapes.js): 12 rising edges on each of pins 2..21
   const shapePins = [];
   for (let i = 0; i < 12; i++) for (let pin = 2; pin <= 21; pin++) {
