@@ -2,7 +2,7 @@
  * ThreadSafeEvent: any number of tasks wait, any context sets.
  */
 import { construct } from './args';
-import { begin, path, RESOLVED, WaitList, WaitOptions, waitShared } from './waiters';
+import { addWaiter, begin, path, RESOLVED, WaitList, WaitOptions } from './waiters';
 import type { Waiter } from './waiters';
 
 /**
@@ -66,7 +66,20 @@ export class ThreadSafeEvent {
       if (aborted !== null) return aborted;
     }
     if (this._state) return RESOLVED; // (an onwait hook that set()s the event finds it clear and wakes the new waiter)
-    return waitShared(this._waiters, options, this.onwait);
+    // The same lines as ThreadSafeMessage.wait, not a shared helper: in a board program that uses
+    // one of the two, terser inlines a helper used once as a function called in place, which
+    // makes a closure per wait(). Plain waits in a row share one waiter and its promise (`value`).
+    const list = this._waiters;
+    const hook = this.onwait;
+    if (options !== undefined && (options.signal !== undefined || options.timeout !== undefined)) return addWaiter(list, undefined, options, hook);
+    const tail = list.tail;
+    if (tail !== null && tail.value !== undefined) {
+      if (hook !== null) hook(); // join the shared waiter: a throwing onwait registered nothing new
+      return tail.value;
+    }
+    const promise: Promise<void> = addWaiter(list, undefined, undefined, hook);
+    if (list.tail !== null) list.tail.value = promise; // null if onwait set it already
+    return promise;
   }
 
   /** Sets the event and wakes every current waiter (next microtask); never allocates. */

@@ -2,7 +2,7 @@
  * ThreadSafeMessage: an event that carries data; any number of tasks wait, any context sets.
  */
 import { construct } from './args';
-import { begin, path, WaitList, WaitOptions, waitShared } from './waiters';
+import { addWaiter, begin, path, WaitList, WaitOptions } from './waiters';
 import type { Waiter } from './waiters';
 
 /**
@@ -68,7 +68,20 @@ export class ThreadSafeMessage<T = unknown> {
       if (aborted !== null) return aborted;
     }
     if (this._state) return Promise.resolve(this._data as T);
-    return waitShared(this._waiters, options, this.onwait);
+    // The same lines as ThreadSafeEvent.wait, not a shared helper: in a board program that uses
+    // one of the two, terser inlines a helper used once as a function called in place, which
+    // makes a closure per wait(). Plain waits in a row share one waiter and its promise (`value`).
+    const list = this._waiters;
+    const hook = this.onwait;
+    if (options !== undefined && (options.signal !== undefined || options.timeout !== undefined)) return addWaiter(list, undefined, options, hook);
+    const tail = list.tail;
+    if (tail !== null && tail.value !== undefined) {
+      if (hook !== null) hook(); // join the shared waiter: a throwing onwait registered nothing new
+      return tail.value;
+    }
+    const promise: Promise<T> = addWaiter(list, undefined, undefined, hook);
+    if (list.tail !== null) list.tail.value = promise; // null if onwait set it already
+    return promise;
   }
 
   /**

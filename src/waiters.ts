@@ -152,23 +152,6 @@ export function addWaiter(list: WaitList, value: any, options: WaitOptions | und
 }
 
 /**
- * The waiting part of ThreadSafeEvent.wait and ThreadSafeMessage.wait (not set, options
- * checked): plain waits in a row share one waiter and its promise (kept in its `value`), so
- * waking 100 of them settles one promise; a wait with a signal or timeout has its own.
- */
-export function waitShared(list: WaitList, options: WaitOptions | undefined, hook: (() => void) | null): Promise<any> {
-  if (options !== undefined && (options.signal !== undefined || options.timeout !== undefined)) return addWaiter(list, undefined, options, hook);
-  const tail = list.tail;
-  if (tail !== null && tail.value !== undefined) {
-    if (hook !== null) hook(); // join the shared waiter: a throwing onwait registered nothing new
-    return tail.value;
-  }
-  const promise = addWaiter(list, undefined, undefined, hook);
-  if (list.tail !== null) list.tail.value = promise; // null if onwait set it already
-  return promise;
-}
-
-/**
  * Unlinks a waiter and drops its listener and timer. Returns false if it was already
  * settled (so each waiter is settled once). A settled waiter keeps its stale prev/next: nothing
  * reads them (list === null marks it settled), and not clearing them saves two stores per wake.

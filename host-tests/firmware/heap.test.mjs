@@ -26,7 +26,7 @@ const BUDGETS = {
   'dist/threadsafe-kaluma.min.js': 14400, // 13,968 B with EncoderSource (10,712 B before)
   'dist/board/button.js': 20100, // 19,488 B with the wait options apart (enableWaitOptions); 20,920 B with the overflow policies (20,048 B before them; 18,184 B before that) (minified by the board build)
   'dist/board/echo.js': 13550, // 13,136 B with the wait options apart; 14,600 B with the overflow policies (13,800 B; 11,952 B)
-  'dist/board/event.js': 9650, // 9,576 B (its AbortController enables the wait options); 9,336 B (15,992 B before tree-shaking: no queue, no flag now)
+  'dist/board/event.js': 9650, // 9,536 B (its AbortController enables the wait options); 9,336 B (15,992 B before tree-shaking: no queue, no flag now)
   'dist/board/encoder.js': 8700, // 8,424 B with the wait options apart; 10,344 B (17,224 B before tree-shaking)
 };
 
