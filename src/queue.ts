@@ -293,67 +293,30 @@ export class ThreadSafeQueue<T> implements AsyncIterator<T> {
    * `block=true` (nothing could free a slot while this thread blocks).
    */
   putSync(item: T, block?: boolean): void {
-    if (block !== void 0 && block !== false) checkBlock(block, 'putSync'); // void 0: `undefined` is a scope search on Kaluma
-    const x = this._x;
-    const wi = this._wi;
-    if (x !== 0) {
-      if ((x & CLOSED) !== 0) throw new QueueClosed('ThreadSafeQueue.putSync: the queue is closed');
-      if ((x & TYPED) !== 0) this._check(item, 'ThreadSafeQueue.putSync');
-      // Consumers wait only while the ring is empty, so only then is there one to hand the item to.
-      if ((x & GETTERS) !== 0 && wi === this._ri) {
-        const g = this._getters;
-        const r = g.r;
-        if (r !== null) {
-          // The one plain consumer waiting (the common case), settled inline: no call, no record.
-          g.r = null;
-          const m = g.m;
-          if (m === AS_ITEM) return r(item);
-          if (m === AS_RESULT) return r({ value: item, done: false });
-          r(void 0); // ready(): woken, takes nothing; the item goes to the ring below
-          this._x = x & ~GETTERS;
-        } else if (g.head !== null) {
-          this._handOver(item);
-          return;
-        } else this._x = x & ~GETTERS;
-      }
-    }
-    const ri = this._ri;
-    let next = wi + 1;
-    if (next === this._n) next = 0;
-    if (next === ri) {
-      if ((x & DROPS) === 0) throw new QueueFull('ThreadSafeQueue.putSync: the queue is full (capacity ' + (this._n - 1) + ')');
-      this._dropped = (this._dropped + 1) & 0x7ffffff;
-      if ((x & DROP_NEWEST) !== 0) return; // the queue keeps what it has
-      // drop-oldest: the oldest item goes, its slot is freed (one context: no take is under way)
-      if ((x & TYPED) === 0) this._buf[ri] = void 0 as any;
-      this._ri = next + 1 === this._n ? 0 : next + 1;
-    }
-    this._buf[wi] = item;
-    this._wi = next; // publish: the item is visible to the consumer from here on
+    // The common case alone (an Array buffer, 'reject', open, nobody waiting, a slot free); the
+    // rest is _put(). Espruino reads the source text as it runs: a return inside a block, or a
+    // block skipped, costs ~1 µs for each character up to the end of the method, so the rare
+    // paths live in another method and this one returns from its top level.
+    // No local on purpose: on Espruino a `var` costs more than reading the index twice.
+    if (this._x !== 0 || block !== void 0 || (this._wi + 1) % this._n === this._ri) return this._put(item, block); // void 0: `undefined` is a scope search on Kaluma
+    this._buf[this._wi] = item;
+    this._wi = (this._wi + 1) % this._n; // publish: the item is visible to the consumer from here on
   }
 
   /**
    * Takes the oldest item now; never allocates. Throws `QueueEmpty` when there is none
    * (`QueueClosed` once a closed queue is drained), and TypeError for `block=true`.
    */
-  getSync(block?: boolean): T {
-    if (block !== void 0 && block !== false) checkBlock(block, 'getSync');
+  getSync(block?: boolean): T;
+  getSync(block?: any): T {
+    // The common case alone (an item queued, an Array buffer, no put() waiting), as in putSync();
+    // `block`, undefined there, then holds the item (on Espruino a second `var` costs ~75 µs).
     const ri = this._ri;
-    const wi = this._wi;
-    if (ri === wi) {
-      if ((this._x & CLOSED) !== 0) throw new QueueClosed('ThreadSafeQueue.getSync: the queue is closed and empty');
-      throw new QueueEmpty('ThreadSafeQueue.getSync: the queue is empty');
-    }
-    const buf = this._buf;
-    const n = this._n;
-    const item = buf[ri];
-    const x = this._x;
-    if ((x & TYPED) === 0) buf[ri] = void 0 as any; // let the collector have it
-    let next = ri + 1;
-    if (next === n) next = 0;
-    this._ri = next; // release: the slot is free from here on
-    if ((x & PUTTERS) !== 0) this._admitAll();
-    return item;
+    if (ri === this._wi || (this._x & (TYPED | PUTTERS)) !== 0 || block !== void 0) return this._get(block);
+    block = this._buf[ri];
+    this._buf[ri] = void 0 as any; // let the collector have it
+    this._ri = (ri + 1) % this._n; // release: the slot is free from here on
+    return block;
   }
 
   /**
@@ -584,6 +547,68 @@ export class ThreadSafeQueue<T> implements AsyncIterator<T> {
   overflow(): 'reject' | 'drop-newest' | 'drop-oldest' {
     const x = this._x;
     return POLICIES[(x & DROP_NEWEST) !== 0 ? 1 : (x & DROP_OLDEST) !== 0 ? 2 : 0] as any;
+  }
+
+  /** putSync() past its common case: block checked, closed, TypedArray, a waiting consumer, full (the overflow policy). */
+  private _put(item: T, block: boolean | undefined): void {
+    if (block !== void 0 && block !== false) checkBlock(block, 'putSync');
+    const x = this._x;
+    const wi = this._wi;
+    if (x !== 0) {
+      if ((x & CLOSED) !== 0) throw new QueueClosed('ThreadSafeQueue.putSync: the queue is closed');
+      if ((x & TYPED) !== 0) this._check(item, 'ThreadSafeQueue.putSync');
+      // Consumers wait only while the ring is empty, so only then is there one to hand the item to.
+      if ((x & GETTERS) !== 0 && wi === this._ri) {
+        const g = this._getters;
+        const r = g.r;
+        if (r !== null) {
+          // The one plain consumer waiting (the common case), settled inline: no call, no record.
+          g.r = null;
+          const m = g.m;
+          if (m === AS_ITEM) return r(item);
+          if (m === AS_RESULT) return r({ value: item, done: false });
+          r(void 0); // ready(): woken, takes nothing; the item goes to the ring below
+          this._x = x & ~GETTERS;
+        } else if (g.head !== null) {
+          this._handOver(item);
+          return;
+        } else this._x = x & ~GETTERS;
+      }
+    }
+    const ri = this._ri;
+    let next = wi + 1;
+    if (next === this._n) next = 0;
+    if (next === ri) {
+      if ((x & DROPS) === 0) throw new QueueFull('ThreadSafeQueue.putSync: the queue is full (capacity ' + (this._n - 1) + ')');
+      this._dropped = (this._dropped + 1) & 0x7ffffff;
+      if ((x & DROP_NEWEST) !== 0) return; // the queue keeps what it has
+      // drop-oldest: the oldest item goes, its slot is freed (one context: no take is under way)
+      if ((x & TYPED) === 0) this._buf[ri] = void 0 as any;
+      this._ri = next + 1 === this._n ? 0 : next + 1;
+    }
+    this._buf[wi] = item;
+    this._wi = next; // publish: the item is visible to the consumer from here on
+  }
+
+  /** getSync() past its common case: block checked, empty (or closed), a TypedArray buffer, put()s waiting. */
+  private _get(block: boolean | undefined): T {
+    if (block !== void 0 && block !== false) checkBlock(block, 'getSync');
+    const ri = this._ri;
+    const wi = this._wi;
+    if (ri === wi) {
+      if ((this._x & CLOSED) !== 0) throw new QueueClosed('ThreadSafeQueue.getSync: the queue is closed and empty');
+      throw new QueueEmpty('ThreadSafeQueue.getSync: the queue is empty');
+    }
+    const buf = this._buf;
+    const n = this._n;
+    const item = buf[ri];
+    const x = this._x;
+    if ((x & TYPED) === 0) buf[ri] = void 0 as any; // let the collector have it
+    let next = ri + 1;
+    if (next === n) next = 0;
+    this._ri = next; // release: the slot is free from here on
+    if ((x & PUTTERS) !== 0) this._admitAll();
+    return item;
   }
 
   /** Adds a consumer waiter (the ring is empty and the queue open), then tells `onwait`. */
