@@ -8,6 +8,9 @@
 //   GOALS_BEFORE=/path/to/old/dist node bench/run.mjs kaluma-goals
 //                                            also runs another build's dist (latency, storms,
 //                                            hand-over) and prints it as a "before" peer
+//   GOALS_ROWS=handover,array64,next node bench/run.mjs kaluma-goals
+//                                            only those rows (and their peers): latency,
+//                                            handover, array64, typed64, typed256, next, heap
 import { readFileSync } from 'node:fs';
 import { findFirmware, whyMissing } from '../scripts/firmware.mjs';
 import { emptyProgram, loadCost } from '../scripts/firmware-heap.mjs';
@@ -23,9 +26,15 @@ const MIN = (dir) => readFileSync(`${dir}/threadsafe.min.js`, 'utf8');
 /** The storm variants of the table: [mode, slots, typed]. */
 const STORMS = { array64: ['batch', 64, false], typed64: ['batch', 64, true], typed256: ['batch', 256, true], array256: ['batch', 256, false], next: ['next', 64, false] };
 
+/** The rows GOALS_ROWS selects (all without it); a storm row brings the storm its peer is. */
+const PEER_OF = { array64: 'next', typed64: 'array64', typed256: 'array256', next: 'array64' };
+const WANT = process.env.GOALS_ROWS ? new Set(process.env.GOALS_ROWS.split(',').map((w) => w.trim())) : null;
+const want = (k) => WANT === null || WANT.has(k);
+
 async function storms(dir) {
   const out = {};
-  await Promise.all(Object.entries(STORMS).map(async ([k, a]) => (out[k] = await stormRun(a[0], a[1], a[2], dir))));
+  const keys = Object.keys(STORMS).filter((k) => want(k) || Object.entries(PEER_OF).some(([r, p]) => p === k && want(r)));
+  await Promise.all(keys.map(async (k) => { const a = STORMS[k]; out[k] = await stormRun(a[0], a[1], a[2], dir); }));
   return out;
 }
 
@@ -37,26 +46,28 @@ export default async function run() {
   const dist = new URL('../dist', import.meta.url).pathname;
   const beforeDir = process.env.GOALS_BEFORE || null;
   const [lat, st, ops, progs, hand, core, empty, latB, stB, opsB] = await Promise.all([
-    latency(),
+    want('latency') ? latency() : null,
     storms(null),
-    measureOps(MIN(dist)),
-    measurePrograms(),
-    measureHandFlag(),
-    loadCost(MIN(dist)),
-    emptyProgram(),
-    beforeDir ? latency(beforeDir) : null,
+    want('handover') ? measureOps(MIN(dist)) : null,
+    want('heap') ? measurePrograms() : null,
+    want('heap') ? measureHandFlag() : null,
+    want('heap') ? loadCost(MIN(dist)) : null,
+    want('heap') ? emptyProgram() : null,
+    beforeDir && want('latency') ? latency(beforeDir) : null,
     beforeDir ? storms(beforeDir) : null,
-    beforeDir ? measureOps(MIN(beforeDir)) : null,
+    beforeDir && want('handover') ? measureOps(MIN(beforeDir)) : null,
   ]);
   const before = (v) => (beforeDir && v !== undefined && v !== null ? [{ name: `before (${beforeDir})`, value: v }] : []);
   const us = (v) => Number(v.toFixed(1));
   const pct = (v) => Number(v.toFixed(1));
-  const rows = [
+  const rows = [];
+  if (lat) rows.push(
     {
       name: 'edge → task, InterruptSource → ThreadSafeFlag (median of 20)', unit: 'µs', value: median(lat.ours), higherIsBetter: false,
       peers: [{ name: 'hand-written: primitive counter ISR + setInterval(0) poller resolving a promise', value: median(lat.hand) }, ...before(latB && median(latB.ours))],
       note: 'goal ≤ 1.5× the hand-written peer',
-    },
+    });
+  if (ops) rows.push(
     {
       name: 'hand-over, setInterval(0) producer → await q.get(), per item (minified bundle)', unit: 'µs', value: us(ops['handover-get']), higherIsBetter: false,
       peers: [{ name: 'hand-written array + resolver queue', value: us(ops['handover-hand']) }, ...before(opsB && us(opsB['handover-get']))],
@@ -66,9 +77,9 @@ export default async function run() {
       name: 'hand-over → q.next(), per item (minified bundle)', unit: 'µs', value: us(ops['handover-next']), higherIsBetter: false,
       peers: [{ name: 'hand-written array + resolver queue (2nd run)', value: us(ops['handover-hand2']) }, ...before(opsB && us(opsB['handover-next']))],
       note: 'goal ≤ 1.3×',
-    },
-  ];
+    });
   const storm = (key, label, peerKey, peerLabel, goalDelivered, goalTicks) => {
+    if (!want(key)) return;
     const s = st[key];
     const p = st[peerKey];
     const b = stB && stB[key];
@@ -85,6 +96,7 @@ export default async function run() {
   storm('typed64', 'the same, 64-slot Uint16Array', 'array64', '64-slot Array', 'goal ≥ 90 %', 'goal ≥ 50 % (150 of 300)');
   storm('typed256', 'the same, 256-slot Uint16Array', 'array256', '256-slot Array', 'goal: no worse than an Array', 'goal: no worse than an Array');
   storm('next', 'one next() per item (for await), 64-slot Array', 'array64', 'ready() + getManySync()', 'the price of one promise job per item', 'goal ≥ 30 % (90 of 300)');
+  if (!want('heap')) return rows;
   for (const [name, p] of Object.entries(PROGRAMS)) {
     const c = progs[name];
     rows.push({
