@@ -124,9 +124,10 @@ sim('a next() consumer fed in batches a small queue holds (a 10 ms timer echoing
     send(); receive();
     setTimeout(function () { console.log('ticks ' + ticks + ' got ' + got + ' left ' + left + ' bad ' + bad + ' held ' + buf.length); }, 2000);
   `);
-  s.run(2020);
+  s.run(2300); // a loop iteration of the echo takes about 50 ms: room for the report's turn
   assert.equal(s.errors, []);
   const line = s.output.map((o) => o.line).find((l) => l.startsWith('ticks '));
+  assert.ok(line, `the report at 2 s: ${s.output.map((o) => o.line).join(' | ')}`);
   const c = {};
   const w = line.split(' ');
   for (let i = 0; i + 1 < w.length; i += 2) c[w[i]] = Number(w[i + 1]);

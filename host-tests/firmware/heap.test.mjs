@@ -20,12 +20,12 @@ const root = new URL('../../', import.meta.url);
 
 /** Bytes of heap after parse allowed per bundle (about 3 % over what was measured). */
 const BUDGETS = {
-  'dist/threadsafe.js': 25800, // 25,512 B with the wait options apart, select() made on first use and the consumer yield's stretch rule (main at 3963ae4: 25,296 B); 24,704 B with the overflow policies (+1,080 B); 23,624 B before them: with select() (+2,976 B), ThreadSafeMessage (+1,048 B), the slot waiters of the flag and queue, the consumer's yield (src/turn.ts), TypedArray block moves, the errors built on first use (16,784 B before all these)
-  'dist/threadsafe.min.js': 21000, // 20,792 B (main at 3963ae4, with the consumer yield's stretch rule: 20,824 B, over 20,750); 20,152 B with the overflow policies (19,360 B before them; 14,104 B before select and the message): the same bundle minified, for pasting onto a board
+  'dist/threadsafe.js': 26100, // about 25,820 B with the queue's putSync/getSync common case apart from _put/_get (+312 B measured on 3963ae4: 25,296 -> 25,608 B); 25,512 B with the wait options apart, select() made on first use and the consumer yield's stretch rule (main at 3963ae4: 25,296 B); 24,704 B with the overflow policies (+1,080 B); 23,624 B before them: with select() (+2,976 B), ThreadSafeMessage (+1,048 B), the slot waiters of the flag and queue, the consumer's yield (src/turn.ts), TypedArray block moves, the errors built on first use (16,784 B before all these)
+  'dist/threadsafe.min.js': 21300, // about 21,040 B with putSync/getSync's common case apart (+248 B measured on 3963ae4: 20,824 -> 21,072 B); 20,792 B (main at 3963ae4, with the consumer yield's stretch rule: 20,824 B, over 20,750); 20,152 B with the overflow policies (19,360 B before them; 14,104 B before select and the message): the same bundle minified, for pasting onto a board
   'dist/threadsafe-kaluma.js': 17350, // 16,816 B with EncoderSource (+3,896 B; 12,920 B before; board programs that do not import it do not pay it) (the 64-record CHANGE ring, the batch delivery, one delivery at a time)
   'dist/threadsafe-kaluma.min.js': 14400, // 13,968 B with EncoderSource (10,712 B before)
   'dist/board/button.js': 20100, // 19,488 B with the wait options apart (enableWaitOptions); 20,920 B with the overflow policies (20,048 B before them; 18,184 B before that) (minified by the board build)
-  'dist/board/echo.js': 13550, // 13,136 B with the wait options apart; 14,600 B with the overflow policies (13,800 B; 11,952 B)
+  'dist/board/echo.js': 13750, // 13,608 B with putSync/getSync's common case apart and the yield's stretch rule (measured on 3963ae4); 13,136 B with the wait options apart; 14,600 B with the overflow policies (13,800 B; 11,952 B)
   'dist/board/event.js': 9650, // 9,536 B (its AbortController enables the wait options); 9,336 B (15,992 B before tree-shaking: no queue, no flag now)
   'dist/board/encoder.js': 8700, // 8,424 B with the wait options apart; 10,344 B (17,224 B before tree-shaking)
 };
