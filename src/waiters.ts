@@ -115,7 +115,11 @@ export function begin(options: WaitOptions, method: string): Promise<never> | nu
 
 /** `begin()` in two steps, for the shared-memory primitives (threadsafe/shared): the check... */
 export function checkOptions(options: WaitOptions | undefined, method: string): void {
-  if (options !== undefined) begin(options, method); // (an aborted signal: abortedAlready's rejection)
+  if (options === undefined) return;
+  const aborted = begin(options, method);
+  // An already-aborted signal: the rejection to hand out is abortedAlready's; this one is dropped
+  // (handled, so that it is no unhandled rejection).
+  if (aborted !== null) aborted.then(undefined, function () {});
 }
 
 /** ... and the already-aborted signal (after checkOptions). */
