@@ -64,6 +64,8 @@ export function espruinoOnlyUses(source) {
       const parent = ancestors[ancestors.length - 2];
       if (parent && parent.type === 'MemberExpression' && parent.property === n && !parent.computed) return;
       if (parent && (parent.type === 'Property' || parent.type === 'MethodDefinition') && parent.key === n && !parent.computed && parent.value !== n) return;
+      // `typeof getTime` tests whether the board has it (src/turn.ts picks its clock so): not a use
+      if (parent && parent.type === 'UnaryExpression' && parent.operator === 'typeof') return;
       if ((ESPRUINO_ONLY.has(n.name) || PIN_NAME.test(n.name)) && !isLocal(n.name, ancestors)) uses.push({ what: n.name, at: n.start });
       return;
     }
