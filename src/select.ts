@@ -86,6 +86,7 @@ let run: ((sources: ArrayLike<Selectable>, options?: WaitOptions) => Promise<Sel
  * nine (each function object costs heap on Kaluma and about four variables on Espruino).
  */
 function selector(): (sources: ArrayLike<Selectable>, options?: WaitOptions) => Promise<Selected<any>> {
+  enableWaitOptions(); // select waits with a signal on each source: once, as select() is made
   /** The kind of `s`, or throws a TypeError naming its index. */
   function kindOf(s: any, i: number): number {
     if (s !== null && typeof s === 'object') {
@@ -201,7 +202,6 @@ function selector(): (sources: ArrayLike<Selectable>, options?: WaitOptions) => 
     if (sources === null || typeof sources !== 'object' || typeof sources.length !== 'number' || sources.length < 1) {
       return Promise.reject(new TypeError('select: sources must be a non-empty array, got ' + describe(sources)));
     }
-    enableWaitOptions(); // select waits with a signal on each source
     const list: any[] = [];
     const kinds: number[] = [];
     try {

@@ -113,24 +113,9 @@ export function begin(options: WaitOptions, method: string): Promise<never> | nu
   return path.begin(options, method);
 }
 
-/** `begin()` in two steps, for the shared-memory primitives (threadsafe/shared): the check... */
-export function checkOptions(options: WaitOptions | undefined, method: string): void {
-  if (options === undefined) return;
-  const aborted = begin(options, method);
-  // An already-aborted signal: the rejection to hand out is abortedAlready's; this one is dropped
-  // (handled, so that it is no unhandled rejection).
-  if (aborted !== null) aborted.then(undefined, function () {});
-}
-
-/** ... and the already-aborted signal (after checkOptions). */
-export function abortedAlready(options: WaitOptions | undefined): Promise<never> | null {
-  return options === undefined || path === null ? null : path.begin(options, '');
-}
-
 /**
- * Adds a waiter at the tail of `list` and returns its promise. Options must have been
- * checked with `checkOptions`, and an already-aborted signal with `abortedAlready` (every
- * waiting method does both first). Then calls `hook` (the primitive's `onwait`), if any: if it
+ * Adds a waiter at the tail of `list` and returns its promise. Options must have been through
+ * `begin()` (checked, and not already aborted: every waiting method does that first). Then calls `hook` (the primitive's `onwait`), if any: if it
  * throws while the waiter still waits, the waiter is unlinked and the error rethrown, so the
  * failed wait leaves nothing registered; if the hook settled it (put an item, set the flag),
  * that stands. Allocates the promise and one Waiter (and a timer closure with `timeout`).

@@ -7,7 +7,7 @@ import { URL } from 'node:url';
 import { Worker, workerData } from 'node:worker_threads';
 import { construct } from '../args';
 import { AbortError, QueueClosed, TimeoutError } from '../errors';
-import { abortedAlready, checkOptions, describe, WaitOptions } from '../waiters';
+import { begin, describe, WaitOptions } from '../waiters';
 import { ClosedError } from './errors';
 import { ThreadSafeQueue, SharedQueueHandle } from './queue';
 
@@ -187,7 +187,15 @@ export class Context {
    * with `started` false (withdrawn, it will not run) or true (it runs on; its result is discarded).
    */
   runWith(options: WaitOptions, name: string, ...args: unknown[]): Promise<unknown> {
-    checkOptions(options, 'Context.runWith');
+    // As every waiting method: bad options throw, an already-aborted signal rejects first
+    // (started false: nothing is posted), before the name or the context is looked at
+    const aborted = options === undefined ? null : begin(options, 'Context.runWith');
+    if (aborted !== null) {
+      return aborted.catch((e) => {
+        e.started = false;
+        throw e;
+      });
+    }
     return this._post(options, name, args);
   }
 
@@ -218,13 +226,6 @@ export class Context {
   private _post(options: WaitOptions | undefined, name: string, args: unknown[]): Promise<unknown> {
     if (typeof name !== 'string') return Promise.reject(new TypeError('Context.run: name must be the string name of a function the worker serves, got ' + describe(name)));
     if (this._closing || this._exitCode !== null) return Promise.reject(new QueueClosed('Context.run: the context is closed'));
-    const aborted = abortedAlready(options);
-    if (aborted !== null) {
-      return aborted.catch((e) => {
-        e.started = false;
-        throw e;
-      });
-    }
     let bytes: Uint8Array;
     try {
       bytes = serialize([name, args]);

@@ -3,7 +3,7 @@
  */
 import { construct } from '../args';
 import { TimeoutError } from '../errors';
-import { abortedAlready, addWaiter, checkOptions, RESOLVED, rejectWaiter, resolveWaiter, WaitList, WaitOptions } from '../waiters';
+import { addWaiter, begin, RESOLVED, rejectWaiter, resolveWaiter, WaitList, WaitOptions } from '../waiters';
 import { ClosedError } from './errors';
 import {
   blockDeadline, holdUntilSettled, KIND_EVENT, lookSets, openHandle, raiseSets, ringSets, SHUT, sleepWhile, W_CLOSED, whenChanged, writeHeader,
@@ -82,8 +82,7 @@ export class ThreadSafeEvent {
    * `close()`, `AbortError`/`TimeoutError` per `options`. Holds the event loop open meanwhile.
    */
   wait(options?: WaitOptions): Promise<void> {
-    checkOptions(options, 'ThreadSafeEvent.wait');
-    const aborted = abortedAlready(options); // an aborted wait consumes, takes and puts nothing
+    const aborted = options === undefined ? null : begin(options, 'ThreadSafeEvent.wait'); // an aborted wait consumes, takes and puts nothing
     if (aborted !== null) return aborted;
     const v = lookSets(this._w, W_SETS); // the bit and the count in one read: see How it works
     if (v === SHUT) return Promise.reject(new ClosedError('ThreadSafeEvent.wait: the event is closed'));

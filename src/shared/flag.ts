@@ -4,7 +4,7 @@
 import { construct } from '../args';
 import { AbortError, FlagInUse, TimeoutError } from '../errors';
 import {
-  abortedAlready, AbortSignalLike, addWaiter, checkOptions, RESOLVED, rejectWaiter, resolveWaiter, WaitList, WaitOptions,
+  AbortSignalLike, addWaiter, begin, RESOLVED, rejectWaiter, resolveWaiter, WaitList, WaitOptions,
 } from '../waiters';
 import { ClosedError } from './errors';
 import {
@@ -102,8 +102,7 @@ export class ThreadSafeFlag {
    * `AbortError`/`TimeoutError` per `options`. Holds the event loop open meanwhile.
    */
   wait(options?: WaitOptions): Promise<void> {
-    checkOptions(options, 'ThreadSafeFlag.wait');
-    const aborted = abortedAlready(options); // an aborted wait consumes, takes and puts nothing
+    const aborted = options === undefined ? null : begin(options, 'ThreadSafeFlag.wait'); // an aborted wait consumes, takes and puts nothing
     if (aborted !== null) return aborted;
     const w = this._w;
     if (Atomics.load(w, W_CLOSED) !== 0) {

@@ -141,7 +141,7 @@ export function blockDeadline(block: unknown, timeout: unknown, method: string):
   if (block !== true) throw new TypeError(method + ': block must be a boolean, got ' + describe(block));
   if (timeout !== undefined) {
     if (typeof timeout !== 'number') throw new TypeError(method + ': timeout must be a number of milliseconds, got ' + describe(timeout));
-    // One rule with the async waits' options.timeout (checkOptions): 0 … 2147483647 ms, and no
+    // One rule with the async waits' options.timeout (the options path's begin(), src/waiters.ts): 0 … 2147483647 ms, and no
     // Infinity: to block without a limit, leave the timeout out.
     if (!(timeout >= 0 && timeout <= 2147483647)) {
       throw new RangeError(method + ': timeout must be a number of ms from 0 to 2147483647 (leave it out to wait without limit), got ' + timeout);

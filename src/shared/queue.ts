@@ -3,7 +3,7 @@
  */
 import { construct } from '../args';
 import { QueueClosed, QueueEmpty, QueueFull, TimeoutError } from '../errors';
-import { abortedAlready, addWaiter, checkOptions, describe, RESOLVED, rejectWaiter, resolveWaiter, WaitList, WaitOptions } from '../waiters';
+import { addWaiter, begin, describe, RESOLVED, rejectWaiter, resolveWaiter, WaitList, WaitOptions } from '../waiters';
 import {
   blockDeadline, holdUntilSettled, KIND_QUEUE, openHandle, sleepWhile, W_CLOSED, W_SLOTS, W_TYPE, whenChanged, writeHeader,
 } from './memory';
@@ -200,8 +200,7 @@ export class ThreadSafeQueue implements AsyncIterator<number> {
    * `options` (then no item is taken). Holds the event loop open while it waits.
    */
   get(options?: WaitOptions): Promise<number> {
-    checkOptions(options, 'ThreadSafeQueue.get');
-    const aborted = abortedAlready(options); // an aborted wait consumes, takes and puts nothing
+    const aborted = options === undefined ? null : begin(options, 'ThreadSafeQueue.get'); // an aborted wait consumes, takes and puts nothing
     if (aborted !== null) return aborted;
     if (this._getters.head === null) {
       const x = this._poll();
@@ -238,8 +237,7 @@ export class ThreadSafeQueue implements AsyncIterator<number> {
    * the item is not put). Throws TypeError/RangeError for an item the slots cannot hold.
    */
   put(item: number, options?: WaitOptions): Promise<void> {
-    checkOptions(options, 'ThreadSafeQueue.put');
-    const aborted = abortedAlready(options); // an aborted wait consumes, takes and puts nothing
+    const aborted = options === undefined ? null : begin(options, 'ThreadSafeQueue.put'); // an aborted wait consumes, takes and puts nothing
     if (aborted !== null) return aborted;
     this._check(item, 'ThreadSafeQueue.put');
     if (Atomics.load(this._w, W_CLOSED) !== 0) return Promise.reject(new QueueClosed('ThreadSafeQueue.put: the queue is closed'));
