@@ -160,6 +160,14 @@ export function formatDiagnostic(d) {
  * with the Kaluma declarations, and compiles each TypeScript file (library ES5; program ES5,
  * or ES2018 when it uses async syntax). Refuses imports a board cannot load.
  */
+/**
+ * A program that names a wait option is built from a virtual entry that imports ENABLE (which
+ * turns the options on: src/waiters.ts) before the program's own entry, so that the options are
+ * on before any of the program's files runs, and the program's text stays as written.
+ */
+const ENTRY = '\0threadsafe-entry';
+const ENABLE = '\0threadsafe-wait-options';
+
 function boardTypescript(input, target, state, asyncTarget) {
   let options;
   return {
@@ -188,17 +196,19 @@ function boardTypescript(input, target, state, asyncTarget) {
     },
     resolveId(source, importer) {
       if (PACKAGE[source]) return join(libraryRoot(), PACKAGE[source]);
-      if (!importer) return null;
+      if (!importer) return state.optionsAt ? ENTRY : null;
+      if (importer === ENTRY) return source === ENABLE ? ENABLE : resolve(input);
       if (source.startsWith('.')) return resolveRelative(source, importer);
       if (BUILTINS.includes(source)) return { id: source, external: true };
       this.error(`${shown(importer)} imports "${source}": ${importable(target)}`);
     },
+    load(id) {
+      if (id === ENTRY) return `import ${JSON.stringify(ENABLE)};\nimport ${JSON.stringify(resolve(input))};\n`;
+      if (id === ENABLE) return "import { enableWaitOptions } from 'threadsafe';\nenableWaitOptions();\n";
+      return null;
+    },
     transform(code, id) {
       if (!id.endsWith('.ts') || id.endsWith('.d.ts')) return null;
-      // a program that names a wait option gets the options' code (src/waiters.ts), turned on at
-      // the top of each of its own files (the files it imports run before the entry's body);
-      // on the first line, so that the source map's lines stay the program's
-      if (state.optionsAt && !isLibrary(id)) code = "import { enableWaitOptions as __enableWaitOptions } from 'threadsafe'; __enableWaitOptions(); " + code;
       const out = ts.transpileModule(code, { fileName: id, compilerOptions: { ...options, target: isLibrary(id) ? ts.ScriptTarget.ES5 : state.programTarget } });
       const map = JSON.parse(out.sourceMapText);
       map.sources = [id];
