@@ -15,17 +15,39 @@ import { buildProgram, resolveProgram } from '../../scripts/lib/program.mjs';
 const dir = mkdtempSync(join(tmpdir(), 'threadsafe-wait-options-'));
 let n = 0;
 
-/** Builds `source` as a board program; runs its bundle until `ms` have passed; { code, lines }. */
-async function buildAndRun(source, ms = 60, files = {}) {
+/**
+ * Builds `source` as a board program and runs its bundle until none of its timers is left (then
+ * one more turn for the promise jobs they started; at most 10 s): no fixed wait that a busy
+ * machine could outrun. { code, lines, optionsAt }.
+ */
+async function buildAndRun(source, files = {}) {
   const file = join(dir, `app${++n}.ts`);
   writeFileSync(file, source);
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
   const b = await buildProgram(resolveProgram(file), { out: join(dir, `app${n}.js`) });
   const code = readFileSync(b.file, 'utf8');
   const lines = [];
-  const context = vm.createContext({ setTimeout, clearTimeout, console: { log: (s) => lines.push(String(s)) } });
+  const live = new Set();
+  const timers = {
+    setTimeout(fn, ms, ...args) {
+      const t = setTimeout(() => {
+        live.delete(t);
+        fn(...args);
+      }, ms);
+      live.add(t);
+      return t;
+    },
+    clearTimeout(t) {
+      live.delete(t);
+      clearTimeout(t);
+    },
+  };
+  const context = vm.createContext({ ...timers, console: { log: (s) => lines.push(String(s)) } });
   vm.runInContext(code, context);
-  await new Promise((r) => setTimeout(r, ms));
+  const end = Date.now() + 10000;
+  do await new Promise((r) => setImmediate(r));
+  while (live.size > 0 && Date.now() < end);
+  assert.is(live.size, 0, 'the program\'s timers ran out within 10 s');
   return { code, lines, optionsAt: b.optionsAt };
 }
 
@@ -70,7 +92,6 @@ test('a program that writes wait({ timeout }) gets the options from the build wi
 test('options named in a file the entry imports are on before that file\'s top level waits', async () => {
   const { lines, optionsAt } = await buildAndRun(
     "import { f } from './sensor';\nconsole.log('entry ' + f.hasWaiters());\n",
-    60,
     {
       'sensor.ts': "import { ThreadSafeFlag } from 'threadsafe';\nexport const f = new ThreadSafeFlag();\nconst opts = { signal: undefined, timeout: 5 };\n" +
         "f.wait(opts).then(function () { console.log('resolved'); }, function (err) { console.log('sensor ' + (err as Error).name); });\n",
