@@ -103,18 +103,16 @@ const cases = [
   ['a call of a global', 'function (p, e) { n = micros(); }', 'call'],
   ['a string literal', 'function (p, e) { s = "edge"; }', 'string literal'],
   ['a loop', 'function (p, e) { while (e) e--; }', 'loop'],
-];
-// measured on the firmware (docs/platform.md, "The interrupt rule"): a compound assignment to a
-// closure variable takes a reference on the closure's scope object (the encoder demo's crash);
-// fractions, -0 and numbers beyond 27 bits are allocated
-cases.push(
+  // measured on the firmware (docs/platform.md, "The interrupt rule"): a compound assignment to a
+  // closure variable takes a reference on the closure's scope object (the encoder demo's crash);
+  // fractions, -0 and numbers beyond 27 bits are allocated
   ['a compound assignment to a closure variable', 'function (p, e) { a ^= 1; }', 'compound assignment to a variable outside the handler'],
   ['a += on a closure variable', 'function (p, e) { n += e; }', 'compound assignment to a variable outside the handler'],
   ['a fraction', 'function (p, e) { f = n * 1.5; }', 'a number the engine allocates'],
   ['a division', 'function (p, e) { f = n / 2; }', 'a number the engine allocates'],
   ['a literal beyond 27 bits', 'function (p, e) { n = n + 200000000; }', 'a number the engine allocates'],
   ['a negated variable (-0 when it is 0)', 'function (p, e) { n = -n; }', 'a number the engine allocates'],
-);
+];
 for (const [what, src, expected] of cases) {
   checker(`a handler with ${what} fails`, () => {
     const problems = isrViolations(src);

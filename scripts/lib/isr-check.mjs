@@ -69,7 +69,8 @@ const BOXING_BINARY = new Set(['/', '%', '*', '**', '>>>']);
 const COMPOUND = 'compound assignment to a variable outside the handler';
 const COMPOUND_WHY = 'JerryScript takes a reference on the scope object that holds the variable for `x op= y`, and an interrupt that lands while ' +
   'the garbage collector marks stops Kaluma 1.2.1 (jerry_fatal ERR_REF_COUNT_LIMIT); write `x = (x + y) & 0x7ffffff` instead ' +
-  '(`x++`, `x--` and a plain `=` take none; the minifier turns `x = x + y` into `x += y`, so keep the variable out of the left operand)';
+  '(`x++`, `x--` and a plain `=` take none; to count up without passing 2^27, which the engine allocates, `x = (x - 0x7ffffff) & 0x7ffffff`; ' +
+  'a program built from TypeScript needs no such care, as the build writes every `x op= y` back as `x = x op (y)`, but a .js program is checked as written)';
 const BOXING = 'a number the engine allocates';
 const BOXING_WHY = 'JerryScript keeps integers within +-(2^27 - 1) in the value itself and allocates every other number (a fraction, -0, ' +
   'a larger integer) on the heap, which an interrupt must never do; use integers, `+ - & | ^ << >>` and mask with `& 0x7ffffff`';
