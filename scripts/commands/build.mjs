@@ -89,7 +89,7 @@ export async function main(argv) {
     return 1;
   }
   const s = built.sizes;
-  const bytes = s ? s.raw : Buffer.byteLength((await import('node:fs')).readFileSync(built.file));
+  const bytes = s ? s.raw : Buffer.byteLength(readFileSync(built.file));
   const kind = built.asyncAt ? `Kaluma only: async functions at ${built.asyncAt} compiled as ES2018 syntax (Kaluma runs them natively; Espruino cannot)`
     : target === 'espruino' ? espruinoKind(built.file) : program.source ? 'Kaluma (ES5; also Espruino-safe)' : 'Kaluma';
   console.log(`${file}: ${program.source ? 'one script' : 'a program'} for ${kind}`);
@@ -102,7 +102,7 @@ export async function main(argv) {
     if (o.heap !== false && o.espruino) {
       try {
         const { espruinoVariables } = await import('../lib/espruino.mjs');
-        const v = await espruinoVariables(resolve(userCwd(), o.espruino), (await import('node:fs')).readFileSync(built.file, 'utf8'));
+        const v = await espruinoVariables(resolve(userCwd(), o.espruino), readFileSync(built.file, 'utf8'));
         console.log(`  variables after load: ${v.vars} (measured on ${o.espruino}: process.memory().usage ${v.full} after the program's top level, ${v.empty} for an empty program)`);
       } catch (e) {
         console.error(`build: the variables could not be measured: ${e.message}`);

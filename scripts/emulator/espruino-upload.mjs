@@ -20,6 +20,7 @@
 import { createRequire } from 'node:module';
 import { cleanEspruinoLine, crc32, filePackets, ideLines } from './espruino.mjs';
 import { accountEspruinoErrors } from './run-espruino.mjs';
+import { matcher } from './rp2040.mjs';
 
 const require = createRequire(import.meta.url);
 const MARK = '<<THREADSAFE-RAM-UPLOAD-DONE>>';
@@ -47,7 +48,7 @@ export async function uploadToEspruino({ port, code, mode = 'flash', baudRate = 
   if (mode !== 'flash' && mode !== 'ram') throw new RangeError(`uploadToEspruino: mode must be 'flash' or 'ram', not ${JSON.stringify(mode)}`);
   if (!(watchMs >= 0)) throw new RangeError(`uploadToEspruino: watchMs must be a number of ms >= 0, not ${JSON.stringify(watchMs)}`);
   if (until != null && typeof until !== 'string' && !(until instanceof RegExp)) throw new TypeError(`uploadToEspruino: until must be a string or a RegExp, not ${JSON.stringify(until)}`);
-  const matches = until == null ? () => false : typeof until === 'string' ? (t) => t.includes(until) : (t) => until.test(t);
+  const matches = matcher(until) || (() => false);
   const t0 = Date.now();
   const p = await openPort(port, baudRate, serialport);
   let rx = Buffer.alloc(0);

@@ -43,6 +43,9 @@ function patchBootrom(words) {
   return rom;
 }
 
+/** A test of a printed line: contains `m` (a string) or matches it (a RegExp); null for no `m`. */
+export const matcher = (m) => (m == null ? null : typeof m === 'string' ? (t) => t.includes(m) : (t) => m.test(t));
+
 export class Board {
   /**
    * @param {object} o

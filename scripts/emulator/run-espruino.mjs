@@ -5,8 +5,8 @@
 // Espruino's, not the program's: it goes to `notes`.
 import { readBootrom, readFirmware } from './images.mjs';
 import { EspruinoBoard } from './espruino.mjs';
+import { matcher } from './rp2040.mjs';
 
-const matcher = (m) => (m == null ? null : typeof m === 'string' ? (t) => t.includes(m) : (t) => m.test(t));
 
 export function accountEspruinoErrors(lines, topLevelEndMs = Infinity) {
   const errors = [];

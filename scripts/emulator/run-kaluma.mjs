@@ -5,6 +5,7 @@ import { elfSymbols, readBootrom, readFirmware } from './images.mjs';
 import { KalumaBoard } from './kaluma.mjs';
 import { accountErrors, findPromiseFunctions, RejectionTracker } from './kaluma-errors.mjs';
 import { IsrProbe } from './kaluma-isr.mjs';
+import { matcher } from './rp2040.mjs';
 
 const UPLOADS = ['flash', 'serial', 'boot'];
 
@@ -34,7 +35,6 @@ function checkOptions(o) {
   if (o.startOn != null && typeof o.startOn !== 'string' && !(o.startOn instanceof RegExp)) throw new TypeError('emulate: startOn must be a string or a RegExp');
 }
 
-const matcher = (m) => (m == null ? null : typeof m === 'string' ? (t) => t.includes(m) : (t) => m.test(t));
 
 /**
  * Options as emulate() (index.mjs), with firmware/bootrom as paths or bytes, plus:
