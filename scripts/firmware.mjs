@@ -87,7 +87,8 @@ function release() {
  * RP2040_BOOTROM or the places above), timeBase ('ready' default: ms and pins count from when the
  * top level returned, or from the startOn line; 'start': from the program's start, `.load`, as
  * emulate() counts, so a 1000 ms timer prints at about 1000 ms), isrProbe (true: res.isr is what
- * the attachInterrupt handlers did to the engine, scripts/emulator/kaluma-isr.mjs). Resolves { code, stdout, stderr, lines, stats, crash, isr }; never rejects for a
+ * the attachInterrupt handlers did to the engine, scripts/emulator/kaluma-isr.mjs), isrMarkEdge (a pin or
+ * pins the probe raises as each collection starts marking: kaluma-isr.mjs's markEdge). Resolves { code, stdout, stderr, lines, stats, crash, isr }; never rejects for a
  * program's failure (the caller asserts), rejects when the firmware is absent.
  */
 export async function runOnFirmware(program, o = {}) {
@@ -103,6 +104,7 @@ export async function runOnFirmware(program, o = {}) {
   const args = [fw.runner, file, '--ms', String(o.ms ?? 2000), '--timestamps', '--upload', o.upload || 'flash', '--firmware', fw.firmware, '--bootrom', fw.bootrom, '--stats', '--time-base', o.timeBase === 'start' ? 'start' : 'ready', '--json', json];
   if (o.failOnError) args.push('--fail-on-error');
   if (o.isrProbe) args.push('--isr-probe');
+  if (o.isrMarkEdge != null) args.push('--isr-mark-edge', [].concat(o.isrMarkEdge).join(','));
   if (o.until) args.push('--until', o.until);
   if (o.startOn) args.push('--start-on', o.startOn);
   if (o.wire) args.push('--wire', o.wire);

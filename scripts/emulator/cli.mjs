@@ -6,7 +6,7 @@
 //        [--target kaluma|espruino] [--ms 2000] [--upload flash|serial|boot] [--until TEXT]
 //        [--start-on TEXT] [--wire OUT:IN,...] [--pin-script pins.json] [--trace-pins 2,25]
 //        [--pin-log FILE] [--time-base start|ready] [--timestamps] [--stats] [--json FILE]
-//        [--fail-on-error] [--wall-timeout S] [--isr-probe]
+//        [--fail-on-error] [--wall-timeout S] [--isr-probe] [--isr-mark-edge PIN,...]
 //   pins.json: [{ "atMs": 100, "pin": 2, "level": 1 }, ...] (or { at, pin, value })
 //   stdout: each line the program printed ("[   123.4 ms] text" with --timestamps)
 //   stderr: "[emulator] stats {...}" (--stats), "[emulator] isr {...}" (--isr-probe: what the
@@ -35,7 +35,8 @@ function parseArgs(argv) {
 
 const USAGE = 'usage: node scripts/emulator/cli.mjs program.js --firmware FILE --bootrom FILE [--target kaluma|espruino] [--ms 2000]\n' +
   '  [--upload flash|serial|boot] [--until TEXT] [--start-on TEXT] [--wire OUT:IN,...] [--pin-script pins.json]\n' +
-  '  [--trace-pins 2,25] [--pin-log FILE] [--time-base start|ready] [--timestamps] [--stats] [--json FILE] [--fail-on-error]';
+  '  [--trace-pins 2,25] [--pin-log FILE] [--time-base start|ready] [--timestamps] [--stats] [--json FILE] [--fail-on-error]\n' +
+  '  [--wall-timeout S] [--isr-probe] [--isr-mark-edge PIN,...]';
 
 export async function main(argv) {
   const a = parseArgs(argv);
@@ -63,7 +64,8 @@ export async function main(argv) {
       tracePins: typeof a['trace-pins'] === 'string' ? a['trace-pins'].split(',').map(Number) : [],
       timeBase: a['time-base'] === 'ready' ? 'ready' : 'start',
       wallTimeoutMs: Number(a['wall-timeout'] ?? 300) * 1000,
-      isrProbe: a['isr-probe'] === true,
+      isrProbe: a['isr-probe'] === true || a['isr-mark-edge'] !== undefined,
+      isrMarkEdge: a['isr-mark-edge'] !== undefined ? String(a['isr-mark-edge']).split(',').map(Number) : undefined,
     });
   } catch (e) {
     console.error(`[emulator] error: ${e.message}`);

@@ -29,6 +29,7 @@
 //   isrProbe true (Kaluma, with the firmware's .elf symbols): result.isr says, per pin, what the
 //            attachInterrupt handlers did to the engine: references taken, allocations, interrupts
 //            inside a collection (kaluma-isr.mjs; the interrupt rule of docs/platform.md)
+//   isrMarkEdge  a pin (or pins) the probe raises (for 20 us) as each collection starts marking
 // -> { lines: [{ ms, text }] (complete lines), tail (a line cut off by the end of the run, also
 //      said in notes), output, errors: [{ kind, where?, text, ms, stack }],
 //      misreported: [{ text, ms, why }], crashed: null | { kind, reason, ms, pc, lr, where? },

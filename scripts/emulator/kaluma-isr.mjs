@@ -16,9 +16,15 @@
 //                 per interrupt without taking one: it counts down and wraps, see platform.md)
 //   sites         { 'caller+0x..': n } of the refs and allocations, for a report
 // and for the run: gcRuns (collections), gcMs (emulated ms spent in them), fatal ([{ code, caller, inInterrupt, pin, duringGc }] of
-// jerry_fatal calls), notes.
+// jerry_fatal calls), markEdges ({ pin: edges raised by markEdge }), notes.
+//
+// markEdge (a pin or pins): at the collector's first ecma_gc_mark of each collection (the moment
+// its first pass has put the "not visited" mark on every count-0 object), the probe raises each
+// pin that is not high, and lowers it 20 us later: an interrupt that lands inside the marking window by
+// construction, instead of by the chance of a pin script's timing (which moves with the heap's
+// layout, so with every change to the program or the library).
 const GPIO_EXCEPTION = 29; // IO_IRQ_BANK0 (16 + 13)
-const NEEDED = ['irq_cb', 'ecma_gc_run', 'ecma_ref_object', 'jmem_pools_alloc', 'jmem_heap_alloc_block', 'jerry_fatal', 'ecma_op_function_call_simple'];
+const NEEDED = ['irq_cb', 'ecma_gc_run', 'ecma_gc_mark', 'ecma_ref_object', 'jmem_pools_alloc', 'jmem_heap_alloc_block', 'jerry_fatal', 'ecma_op_function_call_simple'];
 const OPTIONAL = ['jmem_heap_alloc_block_null_on_error'];
 
 /** The function containing `pc`, as 'name+0xoff' (sorted [name, address] pairs). */
@@ -45,8 +51,10 @@ export class IsrProbe {
     return missing.length ? `the firmware has no ${missing.join(', ')}: not a Kaluma 1.2.1 build` : null;
   }
 
-  constructor(board, symbols) {
+  /** @param {{ markEdge?: number | number[] }} [o] */
+  constructor(board, symbols, o = {}) {
     this.board = board;
+    this.markEdges = {};
     this.sorted = [...symbols].sort((a, b) => a[1] - b[1]);
     this.pins = new Map();
     this.pin = -1;
@@ -78,7 +86,22 @@ export class IsrProbe {
       this.gcRuns++;
       this.inGc = true;
       this.gcStartNs = board.nowNs;
+      this.marking = false;
     });
+    const marked = o.markEdge == null ? [] : [].concat(o.markEdge);
+    for (const pin of marked) this.markEdges[pin] = 0;
+    if (marked.length) {
+      board.hook(symbols.get('ecma_gc_mark'), () => {
+        if (this.marking || !this.inGc) return;
+        this.marking = true;
+        for (const pin of marked) {
+          if (board.getPin(pin) === 1) continue;
+          this.markEdges[pin]++;
+          board.setPin(pin, 1);
+          board.schedulePin(board.nowNs + 20000, pin, 0);
+        }
+      });
+    }
     const end = this._epilogue(gc);
     if (end === null) this.notes.push('the end of a collection was not found in ecma_gc_run: duringGc and gcMs are not counted');
     else {
@@ -135,6 +158,6 @@ export class IsrProbe {
   result() {
     const pins = {};
     for (const [p, s] of [...this.pins].sort((a, b) => a[0] - b[0])) pins[p] = s;
-    return { gcRuns: this.gcRuns, gcMs: this.gcNs / 1e6, fatal: this.fatal, pins, notes: this.notes };
+    return { gcRuns: this.gcRuns, gcMs: this.gcNs / 1e6, fatal: this.fatal, markEdges: this.markEdges, pins, notes: this.notes };
   }
 }

@@ -33,6 +33,9 @@ function checkOptions(o) {
   if (o.script != null && typeof o.script !== 'function') throw new TypeError('emulate: script must be a function (it gets the pin controls)');
   if (o.until != null && typeof o.until !== 'string' && !(o.until instanceof RegExp)) throw new TypeError('emulate: until must be a string or a RegExp');
   if (o.startOn != null && typeof o.startOn !== 'string' && !(o.startOn instanceof RegExp)) throw new TypeError('emulate: startOn must be a string or a RegExp');
+  if (o.isrMarkEdge != null && ![].concat(o.isrMarkEdge).every((p) => Number.isInteger(p) && p >= 0 && p < 30)) {
+    throw new RangeError(`emulate: isrMarkEdge must be a GPIO number 0-29 or an array of them, not ${JSON.stringify(o.isrMarkEdge)}`);
+  }
 }
 
 
@@ -43,7 +46,8 @@ function checkOptions(o) {
  * tracePins [pins] (their changes in pinLog), wallTimeoutMs, readyMaxMs, heap (true: the
  * result's heap is process.memoryUsage() on the board after the run: { heapTotal, heapUsed, ... }),
  * isrProbe (true: the result's isr says what the attachInterrupt handlers did to the engine, per
- * pin: kaluma-isr.mjs; { unavailable: why } without the firmware's symbols).
+ * pin: kaluma-isr.mjs; { unavailable: why } without the firmware's symbols), isrMarkEdge (a pin or pins the
+ * probe raises when each collection starts marking: kaluma-isr.mjs's markEdge).
  */
 export async function runKaluma(opts) {
   const o = { upload: 'flash', ms: 2000, wires: [], pins: [], timeBase: 'start', tracePins: [], wallTimeoutMs: 300000, ...opts };
@@ -63,8 +67,8 @@ export async function runKaluma(opts) {
   const fns = findPromiseFunctions(board.mcu.flash, symbols);
   const tracker = fns ? new RejectionTracker(board, fns) : null;
   // isrProbe: what the attachInterrupt handlers do to the engine (kaluma-isr.mjs)
-  const probeWhyNot = o.isrProbe ? IsrProbe.unavailable(symbols) : null;
-  const probe = o.isrProbe && !probeWhyNot ? new IsrProbe(board, symbols) : null;
+  const probeWhyNot = o.isrProbe || o.isrMarkEdge != null ? IsrProbe.unavailable(symbols) : null;
+  const probe = (o.isrProbe || o.isrMarkEdge != null) && !probeWhyNot ? new IsrProbe(board, symbols, { markEdge: o.isrMarkEdge }) : null;
 
   const stats = { firmwareFormat: fw.format };
   const pinLog = [];
