@@ -5,7 +5,7 @@ import { AbortController } from './abort';
 import { describe } from './args';
 import { AbortError, FlagInUse, QueueClosed, TimeoutError } from './errors';
 import { ThreadSafeFlag } from './flag';
-import { begin, enableWaitOptions, WaitOptions } from './waiters';
+import { begin, dueAt, early, enableWaitOptions, WaitOptions } from './waiters';
 
 /** What `select()` resolves with: which source (its index in `sources`) and what was taken from it. */
 export interface Selected<T = unknown> {
@@ -241,10 +241,16 @@ function selector(): (sources: ArrayLike<Selectable>, options?: WaitOptions) => 
           options.signal.addEventListener('abort', p as any);
         }
         if (options.timeout !== undefined) {
-          p.timer = setTimeout(function () {
-            p.timer = undefined;
-            finish(p, -1, undefined, new TimeoutError('select: timed out'));
-          }, options.timeout);
+          const due = dueAt(options.timeout);
+          const onTime = function (): void {
+            const left = early(due);
+            if (left > 0) p.timer = setTimeout(onTime, left); // Kaluma fired it early
+            else {
+              p.timer = undefined;
+              finish(p, -1, undefined, new TimeoutError('select: timed out'));
+            }
+          };
+          p.timer = setTimeout(onTime, options.timeout);
         }
       }
       for (let i = 0; i < list.length && !p.done; i++) register(p, i);

@@ -189,6 +189,25 @@ export function enableWaitOptions(): void {
   path = PATH;
 }
 
+/** Kaluma's millisecond clock (a global there; absent elsewhere). */
+declare const millis: (() => number) | undefined;
+
+/**
+ * When a timer of `ms` set now is due, on Kaluma's millis() clock; -1 elsewhere. Kaluma 1.2.1
+ * counts a timer's delay from the start of the loop iteration that set it, so a timer set after
+ * a long synchronous stretch (the top level that loaded the program, a slow callback) fires early
+ * by that stretch (docs/platform.md; host-tests/firmware/timeouts.test.mjs): the timeouts read
+ * `early(due)` when their timer fires and wait out the rest. Main loop only; no allocation.
+ */
+export function dueAt(ms: number): number {
+  return typeof millis === 'function' ? millis() + ms : -1;
+}
+
+/** The ms left until `due` (from dueAt()) when a timer fires: > 0 when Kaluma fired it early. */
+export function early(due: number): number {
+  return due < 0 ? 0 : due - (millis as () => number)();
+}
+
 /** The longest timer delay engines honour (2^31-1 ms); setTimeout fires at once beyond it. */
 const MAX_TIMEOUT = 2147483647;
 
@@ -260,13 +279,20 @@ const PATH: OptionsPath = {
       signal.addEventListener('abort', w as { handleEvent(): void });
     }
     if (timeout !== undefined) {
-      w.timer = setTimeout(function () {
+      const due = dueAt(timeout);
+      const onTime = function (): void {
         const reject = w.reject;
+        const left = early(due);
+        if (left > 0) {
+          w.timer = setTimeout(onTime, left); // Kaluma fired it early
+          return;
+        }
         w.timer = undefined; // already fired: nothing to clear
         if (!unlink(w) || reject === null) return;
         w.resolve = w.reject = null;
         reject(new TimeoutError('the wait timed out'));
-      }, timeout);
+      };
+      w.timer = setTimeout(onTime, timeout);
     }
   },
 

@@ -129,5 +129,5 @@ setTimeout(function () { intervals(1, 300, 'interval1'); }, 1500);
 setTimeout(function () { intervals(2, 300, 'interval2'); }, 1900);
 setTimeout(function () { intervals(4, 300, 'interval4'); }, 2300);
 setTimeout(isrQuiet, 2700);
-setTimeout(isrStorm, 3000); // STORM 2800..3300 ms (top-level timers can fire up to 65 ms early)
+setTimeout(isrStorm, 3000); // STORM 2800..3300 ms (top-level timers come early by the top level's run time)
 setTimeout(function () { console.log('END'); }, 3400);

@@ -4,7 +4,8 @@
 // - The program runs in a Node `vm` context holding Kaluma's globals and constants and nothing
 //   of Node's (no setImmediate, queueMicrotask, AbortController, module/exports).
 // - The main loop, one iteration: update the ms clock -> run due timers (list order, fire when
-//   `due < now_ms`, setInterval keeps its phase) -> setWatch checks (Kaluma's debounce code)
+//   `due < now_ms`, setInterval keeps its phase; a timer is due its delay after the clock of the
+//   iteration that set it, so one set after a long synchronous stretch comes early) -> setWatch checks (Kaluma's debounce code)
 //   -> drain the promise job queue until empty. Promise jobs never run between two timer or
 //   watch callbacks: the context has its own microtask queue (microtaskMode 'afterEvaluate'),
 //   drained only in the idle step. A job queue that never empties (an async loop that always
@@ -33,7 +34,7 @@
 //   first, as Kaluma's terminal does (ESC[2K).
 // - Uncaught errors: a throw at the top level or in a callback, and a rejection still unhandled
 //   at the end of the run (finish()); a rejection the program handles counts nothing.
-// Not modelled: top-level timers firing early, memory limits, the REPL, other modules (a
+// Not modelled: memory limits, the REPL, other modules (a
 // program requiring one is refused before it runs, naming it: SIM_MODULES),
 // parsing time, the collector (its average cost is in the allocation and promise prices; on
 // the board it comes in lumps, so single figures vary by ±10-30 % between runs).
@@ -301,6 +302,7 @@ export class KalumaSim {
     this.stats = { iterations: 0, callbacks: 0, jobs: 0, edges: 0, irqCalls: 0, irqEdges: 0, latched: 0 };
     this.pins = new Map();
     this.timers = []; // { id, fn, due (ms), interval, repeat, active }
+    this.loopMs = 0; // the ms clock as the current loop iteration read it (km_io_update_time)
     this.watches = []; // { id, fn, pin, mode, debounceDelay, debounceTime, lastVal, val, active }
     this.irq = new Map(); // pin -> { fn, events, latched, serviceAt }
     this.irqEnabled = true;
@@ -356,6 +358,7 @@ export class KalumaSim {
   load(source, filename = 'program.js') {
     try {
       const code = this.opt.countJs ? instrument(source, this.opt.costs) : source;
+      this.loopMs = this.millis(); // the program runs inside one loop iteration
       new vm.Script(code, { filename }).runInContext(this.context, { timeout: this.opt.drainTimeoutMs || 10000 });
     } catch (e) {
       this._uncaught(e);
@@ -591,7 +594,7 @@ export class KalumaSim {
   step() {
     this.busy = false;
     this._interrupts();
-    const ms = this.millis(); // km_io_update_time
+    const ms = (this.loopMs = this.millis()); // km_io_update_time
     for (const tm of this.timers.slice()) {
       if (!tm.active || !(tm.due < ms)) continue;
       if (tm.repeat) tm.due += tm.interval;
@@ -672,8 +675,9 @@ export class KalumaSim {
       fun(fn, 'callback');
       num(delay, 'delay');
       const id = sim.nextId++;
-      // km_io_timer_start: due = loop.time + interval, with loop.time the iteration's clock
-      sim.timers.push({ id, fn, due: sim.millis() + Math.floor(delay), interval: Math.floor(delay), repeat, active: true });
+      // km_io_timer_start: due = loop.time + interval, with loop.time the iteration's clock, so a
+      // timer set after a long stretch of the same iteration comes early by that stretch
+      sim.timers.push({ id, fn, due: sim.loopMs + Math.floor(delay), interval: Math.floor(delay), repeat, active: true });
       return id;
     };
     const clearTimer = (id) => {

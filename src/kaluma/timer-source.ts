@@ -17,9 +17,9 @@ export interface TimerSourceOptions<T> {
  * of the MicroPython examples; Kaluma offers no hardware timer interrupt to JS).
  *
  * - Latency: Kaluma timers have 1 ms resolution and fire at the first loop iteration after they
- *   are due (so up to ~1 ms late, and the first period of a timer made by the program's
- *   top-level code can come up to ~65 ms early); the interval keeps its phase and fires in a
- *   burst after a stall. A woken task runs when the iteration's promise jobs drain.
+ *   are due (so up to ~1 ms late; Kaluma counts the first period from the start of the loop
+ *   iteration that made the timer, so one made by the top level comes early by however long the
+ *   top level had run); the interval keeps its phase and fires in a burst after a stall. A woken task runs when the iteration's promise jobs drain.
  * - A full queue drops the tick and counts it in `dropped()`; a closed queue stops the source.
  *
  * ```js
