@@ -16,66 +16,7 @@
 //   new code to the same sources (columns shifted by the edits; the edits add no line).
 import * as acorn from 'acorn';
 import * as walk from 'acorn-walk';
-
-const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-const B64_INDEX = new Map([...B64].map((c, i) => [c, i]));
-
-/** Source map `mappings` -> lines of segments (arrays of 1, 4 or 5 absolute numbers). */
-function decode(mappings) {
-  const lines = [];
-  const state = [0, 0, 0, 0, 0];
-  for (const line of mappings.split(';')) {
-    const segs = [];
-    state[0] = 0;
-    for (const s of line.split(',')) {
-      if (s === '') continue;
-      const seg = [];
-      let value = 0;
-      let shift = 0;
-      for (const c of s) {
-        const d = B64_INDEX.get(c);
-        if (d === undefined) throw new Error(`source map: bad character ${JSON.stringify(c)} in mappings`);
-        value += (d & 31) << shift;
-        if (d & 32) shift += 5;
-        else {
-          const n = value & 1 ? -(value >>> 1) : value >>> 1;
-          const i = seg.length;
-          state[i] += n;
-          seg.push(state[i]);
-          value = 0;
-          shift = 0;
-        }
-      }
-      segs.push(seg);
-    }
-    lines.push(segs);
-  }
-  return lines;
-}
-
-function vlq(n) {
-  let v = n < 0 ? (-n << 1) | 1 : n << 1;
-  let out = '';
-  do {
-    let d = v & 31;
-    v >>>= 5;
-    if (v) d |= 32;
-    out += B64[d];
-  } while (v);
-  return out;
-}
-
-function encode(lines) {
-  const state = [0, 0, 0, 0, 0];
-  return lines.map((segs) => {
-    state[0] = 0;
-    return segs.map((seg) => seg.map((x, i) => {
-      const s = vlq(x - state[i]);
-      state[i] = x;
-      return s;
-    }).join('')).join(',');
-  }).join(';');
-}
+import { decode, encode } from '@jridgewell/sourcemap-codec';
 
 /** Rewrites `x op= y` (x a plain identifier) as `x = x op (y)`; see the header. */
 export function plainAssignments(code, map = null) {
