@@ -104,7 +104,7 @@ export async function runOnFirmware(program, o = {}) {
   const args = [fw.runner, file, '--ms', String(o.ms ?? 2000), '--timestamps', '--upload', o.upload || 'flash', '--firmware', fw.firmware, '--bootrom', fw.bootrom, '--stats', '--time-base', o.timeBase === 'start' ? 'start' : 'ready', '--json', json];
   if (o.failOnError) args.push('--fail-on-error');
   if (o.isrProbe) args.push('--isr-probe');
-  if (o.isrMarkEdge != null) args.push('--isr-mark-edge', [].concat(o.isrMarkEdge).join(','));
+  if (o.isrMarkEdge != null && [].concat(o.isrMarkEdge).length) args.push('--isr-mark-edge', [].concat(o.isrMarkEdge).join(','));
   if (o.until) args.push('--until', o.until);
   if (o.startOn) args.push('--start-on', o.startOn);
   if (o.wire) args.push('--wire', o.wire);

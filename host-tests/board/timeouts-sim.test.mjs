@@ -1,7 +1,7 @@
 // The firmware's timeouts program (host-tests/firmware/programs/timeouts.js) on the simulated
 // Pico: the simulation models Kaluma's timer base (a timer is due its delay after the clock of
 // the loop iteration that set it), so a plain setTimeout(fn, 200) set after a 600 ms stretch
-// comes early, and the library's timeouts (waiters.ts's setTimer) still wait 200 ms from the call.
+// comes early, and the library's timeouts (src/waiters.ts: dueAt(), early()) still wait 200 ms from the call.
 // host-tests/firmware/timeouts.test.mjs runs the same program on the firmware.
 import { readFileSync } from 'node:fs';
 import { suite } from 'uvu';

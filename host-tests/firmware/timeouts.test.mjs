@@ -2,7 +2,7 @@
 // long synchronous stretch: the top level (which has just parsed the library, ~1.3 s, then runs
 // 600 ms more) and a main-loop callback that runs 600 ms. Kaluma counts a timer's delay from the
 // start of the loop iteration that set it, so a plain setTimeout(fn, 200) set there fires early
-// by the stretch; the library's timeouts (waiters.ts's setTimer) wait out the rest.
+// by the stretch; the library's timeouts (src/waiters.ts: dueAt(), early()) wait out the rest.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { account, firmwareHere, program, runOnFirmware } from './helpers.mjs';

@@ -20,6 +20,12 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { emulate } from './index.mjs';
 
+/** --isr-mark-edge PIN,...: GPIO numbers, comma-separated. */
+function markPins(v) {
+  if (typeof v !== 'string' || !/^\d+(,\d+)*$/.test(v)) throw new RangeError(`--isr-mark-edge wants GPIO numbers separated by commas (like 7,8), not ${v === true ? 'nothing' : JSON.stringify(v)}`);
+  return v.split(',').map(Number);
+}
+
 function parseArgs(argv) {
   const a = { _: [] };
   for (let i = 0; i < argv.length; i++) {
@@ -65,7 +71,7 @@ export async function main(argv) {
       timeBase: a['time-base'] === 'ready' ? 'ready' : 'start',
       wallTimeoutMs: Number(a['wall-timeout'] ?? 300) * 1000,
       isrProbe: a['isr-probe'] === true || a['isr-mark-edge'] !== undefined,
-      isrMarkEdge: a['isr-mark-edge'] !== undefined ? String(a['isr-mark-edge']).split(',').map(Number) : undefined,
+      isrMarkEdge: a['isr-mark-edge'] !== undefined ? markPins(a['isr-mark-edge']) : undefined,
     });
   } catch (e) {
     console.error(`[emulator] error: ${e.message}`);

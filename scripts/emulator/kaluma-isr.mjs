@@ -16,11 +16,12 @@
 //                 per interrupt without taking one: it counts down and wraps, see platform.md)
 //   sites         { 'caller+0x..': n } of the refs and allocations, for a report
 // and for the run: gcRuns (collections), gcMs (emulated ms spent in them), fatal ([{ code, caller, inInterrupt, pin, duringGc }] of
-// jerry_fatal calls), markEdges ({ pin: edges raised by markEdge }), notes.
+// jerry_fatal calls), markEdges ({ pin: rising edges raised by markEdge }), notes.
 //
 // markEdge (a pin or pins): at the collector's first ecma_gc_mark of each collection (the moment
 // its first pass has put the "not visited" mark on every count-0 object), the probe raises each
-// pin that is not high, and lowers it 20 us later: an interrupt that lands inside the marking window by
+// of those input pins that is low, and lowers it 20 us later (so give it pins nothing else
+// drives): an interrupt that lands inside the marking window by
 // construction, instead of by the chance of a pin script's timing (which moves with the heap's
 // layout, so with every change to the program or the library).
 const GPIO_EXCEPTION = 29; // IO_IRQ_BANK0 (16 + 13)
@@ -95,7 +96,7 @@ export class IsrProbe {
         if (this.marking || !this.inGc) return;
         this.marking = true;
         for (const pin of marked) {
-          if (board.getPin(pin) === 1) continue;
+          if (board.mcu.gpio[pin].rawInputValue) continue; // already high: no edge to raise
           this.markEdges[pin]++;
           board.setPin(pin, 1);
           board.schedulePin(board.nowNs + 20000, pin, 0);

@@ -175,7 +175,7 @@ export async function runKaluma(opts) {
     notes,
     stats,
     pinLog: pinLog.map((e) => ({ us: (e.ns - base) / 1e3, pin: e.pin, dir: e.dir, level: e.level })),
-    isr: o.isrProbe ? (probe ? probe.result() : { unavailable: probeWhyNot }) : undefined,
+    isr: o.isrProbe || o.isrMarkEdge != null ? (probe ? probe.result() : { unavailable: probeWhyNot }) : undefined,
   };
 }
 

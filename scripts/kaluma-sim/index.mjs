@@ -358,7 +358,11 @@ export class KalumaSim {
   load(source, filename = 'program.js') {
     try {
       const code = this.opt.countJs ? instrument(source, this.opt.costs) : source;
-      this.loopMs = this.millis(); // the program runs inside one loop iteration
+      // the program runs inside one loop iteration: files loaded one after the other before the
+      // loop runs count as one program (the library and a program using it, as one upload)
+      if (this._stepped || this.stats.iterations === 0 && !this._loaded) this.loopMs = this.millis();
+      this._stepped = false;
+      this._loaded = true;
       new vm.Script(code, { filename }).runInContext(this.context, { timeout: this.opt.drainTimeoutMs || 10000 });
     } catch (e) {
       this._uncaught(e);
@@ -373,6 +377,7 @@ export class KalumaSim {
 
   /** Evaluates an expression in the program's global scope (for tests). */
   evaluate(code) {
+    this.loopMs = this.millis(); // as code run by a loop iteration of its own
     try {
       return vm.runInContext(code, this.context, { timeout: this.opt.drainTimeoutMs || 10000 });
     } finally {
@@ -595,6 +600,7 @@ export class KalumaSim {
     this.busy = false;
     this._interrupts();
     const ms = (this.loopMs = this.millis()); // km_io_update_time
+    this._stepped = true;
     for (const tm of this.timers.slice()) {
       if (!tm.active || !(tm.due < ms)) continue;
       if (tm.repeat) tm.due += tm.interval;
@@ -655,6 +661,7 @@ export class KalumaSim {
     if (n > 0) {
       this.now += n * this.opt.loopUs;
       this.stats.iterations += n;
+      this.loopMs = this.millis(); // each skipped iteration read the clock
     }
   }
 

@@ -4,6 +4,7 @@
 // interrupt rule (a compound assignment to its closure variable) on pins 9 and 10.
 var T = threadsafe, K = threadsafeKaluma;
 pinMode(2, INPUT); pinMode(3, INPUT); pinMode(6, INPUT); pinMode(7, INPUT); pinMode(8, INPUT); pinMode(9, INPUT);
+pinMode(11, INPUT); pinMode(12, INPUT);
 // (a) the encoder, both pins on CHANGE
 var enc = new K.EncoderSource(2, 3);
 // (b) InterruptSource: CHANGE into a queue (the ring handler), RISING counted (the count handler)
@@ -14,6 +15,12 @@ var counted = new K.InterruptSource(7, new T.ThreadSafeFlag(), { events: RISING,
 var edges8 = 0x3fffff0; // 16 edges below the wrap of its 26-bit count
 function onEdge8() { edges8 = (edges8 + 1) & 0x3ffffff; }
 attachInterrupt(8, onEdge8, RISING);
+// (d) the same two kinds of handler on pins that only the test's probe raises, each time a
+// collection starts marking (its markEdge): every one of their interrupts lands in the window
+var edges11 = 0;
+function onEdge11() { edges11 = (edges11 + 1) & 0x3ffffff; }
+attachInterrupt(11, onEdge11, RISING);
+var counted12 = new K.InterruptSource(12, new T.ThreadSafeFlag(), { events: RISING, idle: false });
 var edges9 = 0;
 function onEdge9() { edges9 += 1; }
 // the main loop: take the queue's edges, and churn the heap over a live structure of a few hundred
@@ -32,7 +39,7 @@ setInterval(function () {
     ring.flush();
     taken += q.getManySync(batch);
     console.log('soak position ' + enc.position() + ' invalid ' + enc.invalid() + ' latched ' + enc.latched() + ' ring ' + ring.recorded() + ' taken ' + taken +
-      ' overruns ' + ring.overruns() + ' pending ' + ring.pending() + ' counted ' + counted.recorded() + ' edges8 ' + edges8 + ' edges9 ' + edges9 + ' churns ' + churns);
+      ' overruns ' + ring.overruns() + ' pending ' + ring.pending() + ' counted ' + counted.recorded() + ' edges8 ' + edges8 + ' edges9 ' + edges9 + ' edges11 ' + edges11 + ' counted12 ' + counted12.recorded() + ' churns ' + churns);
     console.log('END');
   }
 }, 1);
