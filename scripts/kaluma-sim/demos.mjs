@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { defaultBundle } from '../lib/demos.mjs';
 import { buttonPattern, KalumaSim, squareWave } from './index.mjs';
+import { quadrature } from './quadrature.mjs';
 
 /** What the event demo's lines add up to (the same on the firmware, where nothing else can be read). */
 function eventRounds(lines) {
@@ -11,27 +12,9 @@ function eventRounds(lines) {
     `cancelled ${lines.filter((l) => / cancelled$/.test(l)).length}, rounds ${lines.filter((l) => l === 'Cleared event').length}`;
 }
 
-/**
- * Pin changes of a quadrature encoder turned `turns` ([{ steps (signed), rate (steps/s), pauseMs }]),
- * A on `pinA`, B on `pinB`, from `startMs` and AB = 11 (the pull-ups): [{ at (ms), pin, value }]
- * as the emulator's `pins` option takes them. Forward A leads: AB 11 -> 01 -> 00 -> 10 -> 11.
- */
-export function quadraturePins(turns, { startMs = 0, pinA = 2, pinB = 3 } = {}) {
-  const out = [];
-  let a = 1;
-  let b = 1;
-  let t = startMs;
-  for (const { steps, rate, pauseMs = 0 } of turns) {
-    const dir = steps >= 0 ? 1 : -1;
-    for (let i = 0; i < Math.abs(steps); i++) {
-      t += 1000 / rate;
-      // forward: A changes when A === B, B when A !== B (backward the other way round)
-      if ((a === b) === (dir > 0)) out.push({ at: +t.toFixed(4), pin: pinA, value: (a ^= 1) });
-      else out.push({ at: +t.toFixed(4), pin: pinB, value: (b ^= 1) });
-    }
-    t += pauseMs;
-  }
-  return out;
+/** The emulator's `pins` for a turn of the encoder ([{ steps, rate, pauseUs }]) from AB = 11 (the pull-ups), A on GP2, B on GP3. */
+function encoderPins(turns, startMs) {
+  return quadrature(turns, { startUs: startMs * 1000, a: 1, b: 1 }).edges.map((e) => ({ at: e.t / 1000, pin: e.pin === 'A' ? 2 : 3, value: e.level }));
 }
 
 /** The last line a demo printed (its own running summary), for the firmware. */
@@ -81,7 +64,7 @@ export const DEMOS = {
     },
     // On the firmware (no simulation to drive): a turn by the emulator's pin script instead
     firmwareWiring: 'a quadrature signal on GP2 (A) and GP3 (B): 2,000 steps forward at 2,000 steps/s, a 300 ms pause, 1,500 back at 2,500 steps/s (it ends at position 500)',
-    pins: () => quadraturePins([{ steps: 2000, rate: 2000, pauseMs: 300 }, { steps: -1500, rate: 2500 }], { startMs: 500 }),
+    pins: () => encoderPins([{ steps: 2000, rate: 2000, pauseUs: 300000 }, { steps: -1500, rate: 2500 }], 500),
     firmwareSummary(lines) {
       const shown = lines.filter((l) => /^position -?\d+ /.test(l));
       return `${shown.length} positions shown, the last "${shown.length ? shown[shown.length - 1] : 'none'}" (the turn ends at 500)`;

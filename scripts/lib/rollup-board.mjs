@@ -156,11 +156,6 @@ export function formatDiagnostic(d) {
 }
 
 /**
- * Rollup plugin: resolves `threadsafe`/`threadsafe/kaluma` to src/, type-checks the program
- * with the Kaluma declarations, and compiles each TypeScript file (library ES5; program ES5,
- * or ES2018 when it uses async syntax). Refuses imports a board cannot load.
- */
-/**
  * A program that names a wait option is built from a virtual entry that imports ENABLE (which
  * turns the options on: src/waiters.ts) before the program's own entry, so that the options are
  * on before any of the program's files runs, and the program's text stays as written.
@@ -168,6 +163,11 @@ export function formatDiagnostic(d) {
 const ENTRY = '\0threadsafe-entry';
 const ENABLE = '\0threadsafe-wait-options';
 
+/**
+ * Rollup plugin: resolves `threadsafe`/`threadsafe/kaluma` to src/, type-checks the program
+ * with the Kaluma declarations, and compiles each TypeScript file (library ES5; program ES5,
+ * or ES2018 when it uses async syntax). Refuses imports a board cannot load.
+ */
 function boardTypescript(input, target, state, asyncTarget) {
   let options;
   return {
