@@ -112,6 +112,27 @@ irq('FALLING alone, 40 edges with nobody collecting: all 40 are recorded (the in
   assert.is(sim.evaluate('src.pending()'), 0);
 });
 
+irq('an event target: 40 edges delivered by one set(); 10 more while nobody waits stay pending, and detach() delivers them with one last set(): delivered 50, dropped 0, the event set', () => {
+  const ms = Array.from({ length: 40 }, (_, i) => 10 + i).concat(Array.from({ length: 10 }, (_, i) => 200 + i));
+  const sim = board(`var src = new K.InterruptSource(5, new T.ThreadSafeEvent(), { events: RISING });`, { 5: pulses(ms) });
+  sim.run(100);
+  sim.load('var woke = 0; var ev = src._target; ev.wait().then(function () { woke++; });');
+  sim.run(3);
+  assert.is(sim.evaluate('woke'), 1);
+  assert.is(sim.evaluate('src.delivered()'), 40);
+  sim.load('ev.clear();');
+  sim.run(300);
+  assert.is(sim.evaluate('src.pending()'), 10, 'nobody waits: the idle source stopped collecting');
+  assert.is(sim.evaluate('src.delivered()'), 40);
+  assert.is(sim.evaluate('ev.isSet()'), false);
+  sim.load('src.detach();');
+  assert.is(sim.evaluate('src.delivered()'), 50);
+  assert.is(sim.evaluate('src.dropped()'), 0);
+  assert.is(sim.evaluate('src.pending()'), 0);
+  assert.is(sim.evaluate('ev.isSet()'), true);
+  assert.is(sim.evaluate('src.recorded()'), sim.evaluate('src.delivered() + src.dropped() + src.pending()'));
+});
+
 irq('CHANGE: a full queue leaves records pending in the ring (retried), and edges beyond the ring are overruns', () => {
   const sim = board(`
     var q = new T.ThreadSafeQueue(new Array(4));

@@ -100,10 +100,12 @@ function putEach(target: any, items: any[], k: number): number {
  * by name in its scope, at about 50 µs per access with 30 names there against 8 µs with a few
  * (measured on the firmware), and the interrupt pays that cost on every edge.
  */
-export function makeEngine(s: State): Engine {
-  let w = 0;
-  let r = 0;
-  let over = 0;
+export function makeEngine(state: State): Engine {
+  // Declared coldest first: JerryScript finds a closure variable by searching the scope from the
+  // most recently declared name, so the last ones cost ~7 µs an access and the first of these
+  // ~20 names ~18 µs (a parameter counts as declared first; measured on the firmware). `w` is
+  // touched by the interrupt on every edge and, with `r` and `s`, by the collecting timer at
+  // every loop iteration.
   let s0 = 0;
   let s1 = 0;
   let s2 = 0;
@@ -112,6 +114,10 @@ export function makeEngine(s: State): Engine {
   let s5 = 0;
   let s6 = 0;
   let s7 = 0;
+  let over = 0;
+  const s = state;
+  let r = 0;
+  let w = 0;
 
   // Run INSIDE the GPIO interrupt on Kaluma. The rule (docs/platform.md): primitive variables
   // only: no member access, no call, no `new`, no `this`, no object/array/function literal, no
@@ -198,8 +204,7 @@ export function makeEngine(s: State): Engine {
         return n;
       }
       r = end & MASK; // release: the slots are free from here on (numeric by construction: host-tests/board/isr-check.mjs)
-      s.delivered = (s.delivered + n) & MASK;
-      target.set(); // one set() per collection: the flag/event is a bit
+      target.set(); // one set() per collection: the flag/event is a bit (delivered() counts from r)
       return n;
     }
     if (s.closable && target.closed()) {
@@ -284,10 +289,9 @@ export function makeEngine(s: State): Engine {
     if (r !== end) {
       if (st.put || st.msg) deliver();
       else {
-        // An event or flag: the wake-up path, inline (a call costs ~50 µs on Kaluma).
-        const n = (end - r) & MASK;
+        // An event or flag: the wake-up path, inline (a call costs ~50 µs on Kaluma); no count
+        // kept here: the source's delivered() is what was taken less what detach() dropped.
         r = end & MASK; // release (numeric by construction: host-tests/board/isr-check.mjs)
-        st.delivered = (st.delivered + n) & MASK;
         st.target.set();
       }
     } else if ((st.empty = (st.empty + 1) & 7) === 0) {
