@@ -181,88 +181,10 @@ export class ThreadSafeQueue<T> implements AsyncIterator<T> {
     return this;
   }
 
-  /**
-   * Resolves with the next item, waiting while the queue is empty; rejects with
-   * `QueueClosed` once a closed queue is drained, `AbortError`/`TimeoutError` per `options`
-   * (and then no item is taken). Allocates a promise. Without options it does not hold the
-   * event loop: once consumers have been answered at once for 10 ms since the loop last turned
-   * and that stretch covers 16 items or more than the queue holds, the item is taken now and the
-   * promise resolves at the next loop turn (src/turn.ts); a shorter batch is answered in one go.
-   */
-  get(options?: WaitOptions): Promise<T> {
-    if (options !== undefined) {
-      const aborted = begin(options, 'ThreadSafeQueue.get');
-      if (aborted !== null) return aborted;
-    }
-    if (this._ri !== this._wi) {
-      // held too long by at-once answers (turn.ts): take the item now, answer at the next loop turn
-      if (options === undefined && held() && worth(this.qsize(), this._n)) return later(this.getSync());
-      return Promise.resolve(this.getSync());
-    }
-    const x = this._x;
-    if ((x & CLOSED) !== 0) return Promise.reject(new QueueClosed('ThreadSafeQueue.get: the queue is closed and empty'));
-    const g = this._getters;
-    if (options === undefined && g.r === null && g.head === null) {
-      // the slot, inline (_wait() without its call): the path of every hand-over
-      this._x = x | GETTERS;
-      const promise = new Promise<T>(this._exec); // sets g.r and g.j
-      g.m = AS_ITEM;
-      if (this.onwait !== null) this._hook();
-      return promise;
-    }
-    return this._wait(AS_ITEM, options);
-  }
-
-  /**
-   * Async-iterator step: resolves `{ value, done: false }` with the next item, or
-   * `{ done: true }` once a closed queue is drained. `for await (const x of q)` calls it;
-   * call it by hand where there is no `Symbol.asyncIterator`. Allocates a promise and a result.
-   * It does not hold the event loop: once consumers have been answered at once for 10 ms since
-   * the loop last turned and that stretch covers 16 items or more than the queue holds, the item
-   * is taken now and the result resolves at the next loop turn, so timers keep running under a
-   * backlog (src/turn.ts); a shorter batch, one a small queue holds, is answered in one go.
-   */
-  next(): Promise<IteratorResult<T>> {
-    if (this._ri !== this._wi) {
-      if (held() && worth(this.qsize(), this._n)) return later({ value: this.getSync(), done: false });
-      return Promise.resolve({ value: this.getSync(), done: false });
-    }
-    const x = this._x;
-    if ((x & CLOSED) !== 0) return Promise.resolve({ value: undefined as any, done: true });
-    const g = this._getters;
-    if (g.r === null && g.head === null) {
-      // the slot, inline (as in get())
-      this._x = x | GETTERS;
-      const promise = new Promise<IteratorResult<T>>(this._exec);
-      g.m = AS_RESULT;
-      if (this.onwait !== null) this._hook();
-      return promise;
-    }
-    return this._wait(AS_RESULT, undefined);
-  }
-
-  /**
-   * Resolves once at least one item is queued or the queue is closed, taking nothing: then
-   * `getManySync()` takes the batch. At once (a shared settled promise, no allocation) when an
-   * item is queued or the queue is closed; else allocates a promise and calls `onwait`.
-   * Rejects with `AbortError`/`TimeoutError` per `options`; cancel-safe, as it takes nothing.
-   * A consumer-side wait: with a `get()`/`next()` also pending, the first item put wakes every
-   * pending `ready()` and goes to the oldest `get()`/`next()` (so the queue may be empty again
-   * when `ready()` resolves: `getManySync()` then returns 0).
-   *
-   * ```js
-   * const batch = new Array(16);
-   * function consume() { q.ready().then(function () { const n = q.getManySync(batch); ...; consume(); }); }
-   * ```
-   */
-  ready(options?: WaitOptions): Promise<void> {
-    if (options !== undefined) {
-      const aborted = begin(options, 'ThreadSafeQueue.ready');
-      if (aborted !== null) return aborted;
-    }
-    if (this._ri !== this._wi || (this._x & CLOSED) !== 0) return RESOLVED;
-    return this._wait(AS_READY, options);
-  }
+  // The methods are defined coldest first, the hottest (putSync, getSync, get, next, ready) last:
+  // JerryScript (Kaluma) finds a method by searching the prototype from the most recently added
+  // property, ~1 µs a property (a call of the first of 30 methods ~135 µs, of the last ~106 µs,
+  // measured on the firmware). So this file reads from the rare paths to the common ones.
 
   /**
    * Puts `item`, waiting while the queue is full; rejects with `QueueClosed` if the queue is
@@ -284,202 +206,6 @@ export class ThreadSafeQueue<T> implements AsyncIterator<T> {
     const promise = addWaiter(this._putters, item, options); // full: no consumer waits (they wait only while it is empty)
     this._x |= PUTTERS;
     return promise;
-  }
-
-  /**
-   * Puts `item` now: hands it to a waiting consumer or writes it to the ring; never allocates.
-   * Throws `QueueFull` when no slot is free (the queue is unchanged), `QueueClosed` after
-   * `close()`, TypeError/RangeError for an item a TypedArray cannot hold, and TypeError for
-   * `block=true` (nothing could free a slot while this thread blocks).
-   */
-  putSync(item: T, block?: boolean): void {
-    // The common case alone (an Array buffer, 'reject', open, nobody waiting, a slot free); the
-    // rest is _put(). Espruino reads the source text as it runs: a return inside a block, or a
-    // block skipped, costs ~1 µs for each character up to the end of the method, so the rare
-    // paths live in another method and this one returns from its top level.
-    // No local on purpose: on Espruino a `var` costs more than reading the index twice.
-    // A consumer waiting on an open 'reject' Array queue (x is GETTERS alone) is the next most
-    // common case: _give() hands the item over and returns from its top level.
-    if (this._x !== 0 || block !== void 0 || (this._wi + 1) % this._n === this._ri) return this._x === GETTERS ? this._give(item, block) : this._put(item, block); // void 0: `undefined` is a scope search on Kaluma
-    this._buf[this._wi] = item;
-    this._wi = (this._wi + 1) % this._n; // publish: the item is visible to the consumer from here on
-  }
-
-  /**
-   * Takes the oldest item now; never allocates. Throws `QueueEmpty` when there is none
-   * (`QueueClosed` once a closed queue is drained), and TypeError for `block=true`.
-   */
-  getSync(block?: boolean): T;
-  getSync(block?: any): T {
-    // The common case alone (an item queued, an Array buffer, no put() waiting), as in putSync();
-    // `block`, undefined there, then holds the item (on Espruino a second `var` costs ~75 µs).
-    const ri = this._ri;
-    if (ri === this._wi || (this._x & (TYPED | PUTTERS)) !== 0 || block !== void 0) return this._get(block);
-    block = this._buf[ri];
-    this._buf[ri] = void 0 as any; // let the collector have it
-    this._ri = (ri + 1) % this._n; // release: the slot is free from here on
-    return block;
-  }
-
-  /**
-   * Takes up to `max` (default: all that fit) of the oldest items into `into[0..n-1]` in one
-   * call and returns n: 0 when the queue is empty (also once closed and drained: it never
-   * throws QueueEmpty or QueueClosed). Frees their slots as `getSync()` does (waiting `put()`s
-   * move in). TypedArray queue into a TypedArray, 8 items or more: copied natively through one
-   * view per run (what it allocates); otherwise it never allocates. Stops before an item `into` cannot hold (a bigint or a Symbol
-   * into a number TypedArray, an object whose `valueOf` throws): that item stays queued, and
-   * when it is the first the engine's error is rethrown. Throws TypeError for an `into` that is
-   * not an Array or TypedArray, RangeError for a `max` that is not an integer >= 0.
-   */
-  getManySync(into: QueueBuffer<T>, max?: number): number {
-    if (into === null || typeof into !== 'object' || !(Array.isArray(into) || isTypedArray(into))) {
-      throw new TypeError('ThreadSafeQueue.getManySync: into must be an Array or a TypedArray, got ' + describe(into));
-    }
-    let m = into.length;
-    if (max !== undefined) {
-      if (typeof max !== 'number' || !(max >= 0) || max % 1 !== 0) {
-        throw new (typeof max === 'number' ? RangeErr : TypeError)('ThreadSafeQueue.getManySync: max must be an integer >= 0, got ' + describe(max));
-      }
-      if (max < m) m = max + 0; // -0 + 0 is +0: the count returned is never -0
-    }
-    const buf = this._buf;
-    const n = this._n;
-    const x = this._x;
-    let ri = this._ri;
-    // How many to take, worked out once: the loop then costs a copy and an index step per item.
-    let k = this._wi - ri;
-    if (k < 0) k += n;
-    if (k > m) k = m;
-    let i = 0;
-    if ((x & TYPED) !== 0 && k >= BLOCK && !Array.isArray(into)) {
-      // TypedArray to TypedArray: the engine copies natively, in one or two runs (set + subarray:
-      // a view per run is the one allocation), where the loop costs ~40 µs an item on Kaluma. A
-      // copy it refuses (a bigint array into a number one) throws before writing: the loop
-      // below then stops at the first item and rethrows.
-      const run = n - ri < k ? n - ri : k;
-      try {
-        (into as any).set((buf as any).subarray(ri, ri + run), 0);
-        if (run < k) (into as any).set((buf as any).subarray(0, k - run), run);
-        i = k;
-        ri = run < k ? k - run : ri + run === n ? 0 : ri + run;
-      } catch (e) {
-        // the loop below says why
-      }
-    }
-    try {
-      if ((x & TYPED) === 0) {
-        for (; i < k; i++) {
-          into[i] = buf[ri]; // may throw (a TypedArray `into`): the slot is cleared only after the copy
-          buf[ri] = void 0 as any; // let the collector have it
-          if (++ri === n) ri = 0;
-        }
-      } else {
-        for (; i < k; i++) {
-          into[i] = buf[ri];
-          if (++ri === n) ri = 0;
-        }
-      }
-    } catch (e) {
-      if (i === 0) throw e; // nothing taken: the queue is unchanged
-    }
-    this._ri = ri; // release: the slots are free from here on (up to the item `into` refused)
-    if ((x & PUTTERS) !== 0 && i !== 0) this._admitAll();
-    return i;
-  }
-
-  /**
-   * Puts `items[start]`, `items[start + 1]`, … (`count` of them, default: to the end) in order,
-   * as many as fit, in one call, and returns how many it put: it stops at the first item it
-   * cannot put (the queue is full or closed, or a TypedArray buffer cannot hold that item
-   * faithfully), and `putSync()` of that item says why. Under a drop policy a full queue does not
-   * stop it: it returns the items taken care of (put, or dropped and counted in `dropped()`), all
-   * of them unless the queue is closed or the buffer refuses one. The first item goes to a waiting
-   * consumer as with `putSync()`. The producer's twin of `getManySync()`: one call per batch
-   * instead of one per item (a call costs about 50 µs on Kaluma). Never allocates (an item
-   * handed to a waiting `next()` gets its result object). Throws TypeError for `items` that is
-   * not an Array or TypedArray, RangeError for a `start`/`count` outside it.
-   */
-  putManySync(items: QueueBuffer<T>, start?: number, count?: number): number {
-    if (items === null || typeof items !== 'object' || !(Array.isArray(items) || isTypedArray(items))) {
-      throw new TypeError('ThreadSafeQueue.putManySync: items must be an Array or a TypedArray, got ' + describe(items));
-    }
-    const len = items.length;
-    let i = start === void 0 ? 0 : start;
-    if (typeof i !== 'number' || !(i >= 0 && i <= len) || i % 1 !== 0) throw range('start', i, len);
-    if (count !== void 0 && (typeof count !== 'number' || !(count >= 0 && i + count <= len) || count % 1 !== 0)) {
-      throw range('count', count, len - i); // typeof first: a bigint count would throw in `i + count`
-    }
-    const end = count === void 0 ? len : i + count;
-    const x = this._x;
-    if (x !== 0) {
-      if ((x & CLOSED) !== 0) return 0;
-      if ((x & GETTERS) !== 0) {
-        // Consumers wait only while the ring is empty: hand items over, one per waiting
-        // get()/next(), as long as the ring stays empty (ready() waiters wake and the item goes
-        // to the ring, which ends this loop).
-        const g = this._getters;
-        while (i < end && this._wi === this._ri && (g.r !== null || g.head !== null)) {
-          if ((x & TYPED) !== 0 && !this._fits(items[i], this._wi)) return i - (start === void 0 ? 0 : start);
-          this._handOver(items[i++]);
-        }
-        if (g.r === null && g.head === null) this._x &= ~GETTERS;
-      }
-    }
-    const buf = this._buf;
-    const n = this._n;
-    let wi = this._wi;
-    // How many fit, worked out once: the loop then costs a copy and an index step per item.
-    let room = this._ri - wi - 1;
-    if (room < 0) room += n;
-    // A drop policy takes care of every item: drop-oldest makes room for the batch (when it is
-    // longer than the queue its own first items go too), drop-newest drops what does not fit.
-    let over = 0;
-    if ((x & DROPS) !== 0 && end - i > room) {
-      over = end - i - room;
-      if ((x & DROP_OLDEST) !== 0) {
-        const old = over < n - 1 - room ? over : n - 1 - room; // queued items that go
-        let ri = this._ri;
-        for (let k = 0; k < old; k++) {
-          if ((x & TYPED) === 0) buf[ri] = void 0 as any;
-          if (++ri === n) ri = 0;
-        }
-        this._ri = ri;
-        room += old;
-        i += over - old;
-        this._dropped = (this._dropped + over) & 0x7ffffff; // counted at once: they are gone
-        over = 0;
-      }
-    }
-    const last = end - i < room ? end : i + room;
-    if ((x & TYPED) === 0) {
-      while (i < last) {
-        buf[wi] = items[i++];
-        if (++wi === n) wi = 0;
-      }
-    } else {
-      // Checked as written, inline (no call per item): each item goes into its own free slot,
-      // not yet published, and is read back; the first the buffer cannot hold faithfully stays
-      // out with all after it (putSync() of it says why). A bigint into a number array throws.
-      const kind = typeof (buf as any)[wi];
-      try {
-        for (; i < last; i++) {
-          const v: any = items[i];
-          if (typeof v !== kind) break;
-          buf[wi] = v;
-          const got: any = buf[wi];
-          if (got !== v || (v === 0 && 1 / got !== 1 / v)) break; // -0 kept only where it stays -0
-          if (++wi === n) wi = 0;
-        }
-      } catch (e) {
-        // stops at this item
-      }
-    }
-    this._wi = wi; // publish: the items are visible to the consumer from here on
-    if (over !== 0 && i === last) {
-      this._dropped = (this._dropped + over) & 0x7ffffff; // drop-newest: the rest of the batch
-      i = end;
-    }
-    return i - (start === void 0 ? 0 : start);
   }
 
   /**
@@ -505,12 +231,6 @@ export class ThreadSafeQueue<T> implements AsyncIterator<T> {
     }
     const hook = this.onwait; // an idle InterruptSource starts its timer, sees the close and detaches
     if (hook !== null) hook();
-  }
-
-  /** The number of items queued (0 … N-1). */
-  qsize(): number {
-    const n = this._wi - this._ri;
-    return n < 0 ? n + this._n : n;
   }
 
   /** True while the consumer waits for an item (`get()`/`next()`/`ready()` on an empty queue). */
@@ -549,83 +269,6 @@ export class ThreadSafeQueue<T> implements AsyncIterator<T> {
   overflow(): 'reject' | 'drop-newest' | 'drop-oldest' {
     const x = this._x;
     return POLICIES[(x & DROP_NEWEST) !== 0 ? 1 : (x & DROP_OLDEST) !== 0 ? 2 : 0] as any;
-  }
-
-  /**
-   * putSync() with a consumer waiting (an open 'reject' Array queue): hands `item` to the one
-   * plain get()/next() waiting in the slot, else leaves it to _put() (a ready() or a list of
-   * waiters, `block` given, or a stale GETTERS bit). Short, and its hand-over is its last
-   * statement: Espruino lexes the rest of a method after a return that is not at its top
-   * level, ~1 µs a character (that took +400 µs an edge when the hand-over sat in _put()).
-   */
-  private _give(item: T, block: boolean | undefined): void {
-    const g = this._getters;
-    const r = g.r;
-    if (r === null || g.m === AS_READY || block !== void 0) return this._put(item, block);
-    g.r = null; // a slot waiter means the ring is empty: it waits only then, and every put since came here
-    return r(g.m === AS_ITEM ? item : { value: item, done: false });
-  }
-
-  /** putSync() past its common case: block checked, closed, TypedArray, a waiting consumer, full (the overflow policy). */
-  private _put(item: T, block: boolean | undefined): void {
-    if (block !== void 0 && block !== false) checkBlock(block, 'putSync');
-    const x = this._x;
-    const wi = this._wi;
-    if ((x & ~DROPS) !== 0) { // an open Array queue with nobody waiting (a drop policy's common case) skips this block
-      if ((x & CLOSED) !== 0) throw new QueueClosed('ThreadSafeQueue.putSync: the queue is closed');
-      if ((x & TYPED) !== 0) this._check(item, 'ThreadSafeQueue.putSync');
-      // Consumers wait only while the ring is empty, so only then is there one to hand the item to.
-      if ((x & GETTERS) !== 0 && wi === this._ri) {
-        const g = this._getters;
-        const r = g.r;
-        if (r !== null) {
-          // The one plain consumer waiting (a TypedArray's, a drop policy's; a ready()), settled inline: no call, no record.
-          g.r = null;
-          const m = g.m;
-          if (m === AS_ITEM) return r(item);
-          if (m === AS_RESULT) return r({ value: item, done: false });
-          r(void 0); // ready(): woken, takes nothing; the item goes to the ring below
-          this._x = x & ~GETTERS;
-        } else if (g.head !== null) {
-          this._handOver(item);
-          return;
-        } else this._x = x & ~GETTERS;
-      }
-    }
-    const ri = this._ri;
-    let next = wi + 1;
-    if (next === this._n) next = 0;
-    if (next === ri) {
-      if ((x & DROPS) === 0) throw new QueueFull('ThreadSafeQueue.putSync: the queue is full (capacity ' + (this._n - 1) + ')');
-      this._dropped = (this._dropped + 1) & 0x7ffffff;
-      if ((x & DROP_NEWEST) !== 0) return; // the queue keeps what it has
-      // drop-oldest: the oldest item goes, its slot is freed (one context: no take is under way)
-      if ((x & TYPED) === 0) this._buf[ri] = void 0 as any;
-      this._ri = next + 1 === this._n ? 0 : next + 1;
-    }
-    this._buf[wi] = item;
-    this._wi = next; // publish: the item is visible to the consumer from here on
-  }
-
-  /** getSync() past its common case: block checked, empty (or closed), a TypedArray buffer, put()s waiting. */
-  private _get(block: boolean | undefined): T {
-    if (block !== void 0 && block !== false) checkBlock(block, 'getSync');
-    const ri = this._ri;
-    const wi = this._wi;
-    if (ri === wi) {
-      if ((this._x & CLOSED) !== 0) throw new QueueClosed('ThreadSafeQueue.getSync: the queue is closed and empty');
-      throw new QueueEmpty('ThreadSafeQueue.getSync: the queue is empty');
-    }
-    const buf = this._buf;
-    const n = this._n;
-    const item = buf[ri];
-    const x = this._x;
-    if ((x & TYPED) === 0) buf[ri] = void 0 as any; // let the collector have it
-    let next = ri + 1;
-    if (next === n) next = 0;
-    this._ri = next; // release: the slot is free from here on
-    if ((x & PUTTERS) !== 0) this._admitAll();
-    return item;
   }
 
   /** Adds a consumer waiter (the ring is empty and the queue open), then tells `onwait`. */
@@ -767,6 +410,368 @@ export class ThreadSafeQueue<T> implements AsyncIterator<T> {
       const stored = buf[wi];
       throw new RangeErr(method + ': item ' + (item === 0 ? '-0' : String(item)) + ' cannot be stored faithfully in ' + typedName(buf) + ' (it would become ' + String(stored) + ')');
     }
+  }
+
+  /**
+   * Puts `items[start]`, `items[start + 1]`, … (`count` of them, default: to the end) in order,
+   * as many as fit, in one call, and returns how many it put: it stops at the first item it
+   * cannot put (the queue is full or closed, or a TypedArray buffer cannot hold that item
+   * faithfully), and `putSync()` of that item says why. Under a drop policy a full queue does not
+   * stop it: it returns the items taken care of (put, or dropped and counted in `dropped()`), all
+   * of them unless the queue is closed or the buffer refuses one. The first item goes to a waiting
+   * consumer as with `putSync()`. The producer's twin of `getManySync()`: one call per batch
+   * instead of one per item (a call costs about 50 µs on Kaluma). Never allocates (an item
+   * handed to a waiting `next()` gets its result object). Throws TypeError for `items` that is
+   * not an Array or TypedArray, RangeError for a `start`/`count` outside it.
+   */
+  putManySync(items: QueueBuffer<T>, start?: number, count?: number): number {
+    if (items === null || typeof items !== 'object' || !(Array.isArray(items) || isTypedArray(items))) {
+      throw new TypeError('ThreadSafeQueue.putManySync: items must be an Array or a TypedArray, got ' + describe(items));
+    }
+    const len = items.length;
+    let i = start === void 0 ? 0 : start;
+    if (typeof i !== 'number' || !(i >= 0 && i <= len) || i % 1 !== 0) throw range('start', i, len);
+    if (count !== void 0 && (typeof count !== 'number' || !(count >= 0 && i + count <= len) || count % 1 !== 0)) {
+      throw range('count', count, len - i); // typeof first: a bigint count would throw in `i + count`
+    }
+    const end = count === void 0 ? len : i + count;
+    const x = this._x;
+    if (x !== 0) {
+      if ((x & CLOSED) !== 0) return 0;
+      if ((x & GETTERS) !== 0) {
+        // Consumers wait only while the ring is empty: hand items over, one per waiting
+        // get()/next(), as long as the ring stays empty (ready() waiters wake and the item goes
+        // to the ring, which ends this loop).
+        const g = this._getters;
+        while (i < end && this._wi === this._ri && (g.r !== null || g.head !== null)) {
+          if ((x & TYPED) !== 0 && !this._fits(items[i], this._wi)) return i - (start === void 0 ? 0 : start);
+          this._handOver(items[i++]);
+        }
+        if (g.r === null && g.head === null) this._x &= ~GETTERS;
+      }
+    }
+    const buf = this._buf;
+    const n = this._n;
+    let wi = this._wi;
+    // How many fit, worked out once: the loop then costs a copy and an index step per item.
+    let room = this._ri - wi - 1;
+    if (room < 0) room += n;
+    // A drop policy takes care of every item: drop-oldest makes room for the batch (when it is
+    // longer than the queue its own first items go too), drop-newest drops what does not fit.
+    let over = 0;
+    if ((x & DROPS) !== 0 && end - i > room) {
+      over = end - i - room;
+      if ((x & DROP_OLDEST) !== 0) {
+        const old = over < n - 1 - room ? over : n - 1 - room; // queued items that go
+        let ri = this._ri;
+        for (let k = 0; k < old; k++) {
+          if ((x & TYPED) === 0) buf[ri] = void 0 as any;
+          if (++ri === n) ri = 0;
+        }
+        this._ri = ri;
+        room += old;
+        i += over - old;
+        this._dropped = (this._dropped + over) & 0x7ffffff; // counted at once: they are gone
+        over = 0;
+      }
+    }
+    const last = end - i < room ? end : i + room;
+    if ((x & TYPED) === 0) {
+      while (i < last) {
+        buf[wi] = items[i++];
+        if (++wi === n) wi = 0;
+      }
+    } else {
+      // Checked as written, inline (no call per item): each item goes into its own free slot,
+      // not yet published, and is read back; the first the buffer cannot hold faithfully stays
+      // out with all after it (putSync() of it says why). A bigint into a number array throws.
+      const kind = typeof (buf as any)[wi];
+      try {
+        for (; i < last; i++) {
+          const v: any = items[i];
+          if (typeof v !== kind) break;
+          buf[wi] = v;
+          const got: any = buf[wi];
+          if (got !== v || (v === 0 && 1 / got !== 1 / v)) break; // -0 kept only where it stays -0
+          if (++wi === n) wi = 0;
+        }
+      } catch (e) {
+        // stops at this item
+      }
+    }
+    this._wi = wi; // publish: the items are visible to the consumer from here on
+    if (over !== 0 && i === last) {
+      this._dropped = (this._dropped + over) & 0x7ffffff; // drop-newest: the rest of the batch
+      i = end;
+    }
+    return i - (start === void 0 ? 0 : start);
+  }
+
+  /**
+   * Takes up to `max` (default: all that fit) of the oldest items into `into[0..n-1]` in one
+   * call and returns n: 0 when the queue is empty (also once closed and drained: it never
+   * throws QueueEmpty or QueueClosed). Frees their slots as `getSync()` does (waiting `put()`s
+   * move in). TypedArray queue into a TypedArray, 8 items or more: copied natively through one
+   * view per run (what it allocates); otherwise it never allocates. Stops before an item `into` cannot hold (a bigint or a Symbol
+   * into a number TypedArray, an object whose `valueOf` throws): that item stays queued, and
+   * when it is the first the engine's error is rethrown. Throws TypeError for an `into` that is
+   * not an Array or TypedArray, RangeError for a `max` that is not an integer >= 0.
+   */
+  getManySync(into: QueueBuffer<T>, max?: number): number {
+    if (into === null || typeof into !== 'object' || !(Array.isArray(into) || isTypedArray(into))) {
+      throw new TypeError('ThreadSafeQueue.getManySync: into must be an Array or a TypedArray, got ' + describe(into));
+    }
+    let m = into.length;
+    if (max !== undefined) {
+      if (typeof max !== 'number' || !(max >= 0) || max % 1 !== 0) {
+        throw new (typeof max === 'number' ? RangeErr : TypeError)('ThreadSafeQueue.getManySync: max must be an integer >= 0, got ' + describe(max));
+      }
+      if (max < m) m = max + 0; // -0 + 0 is +0: the count returned is never -0
+    }
+    const buf = this._buf;
+    const n = this._n;
+    const x = this._x;
+    let ri = this._ri;
+    // How many to take, worked out once: the loop then costs a copy and an index step per item.
+    let k = this._wi - ri;
+    if (k < 0) k += n;
+    if (k > m) k = m;
+    let i = 0;
+    if ((x & TYPED) !== 0 && k >= BLOCK && !Array.isArray(into)) {
+      // TypedArray to TypedArray: the engine copies natively, in one or two runs (set + subarray:
+      // a view per run is the one allocation), where the loop costs ~40 µs an item on Kaluma. A
+      // copy it refuses (a bigint array into a number one) throws before writing: the loop
+      // below then stops at the first item and rethrows.
+      const run = n - ri < k ? n - ri : k;
+      try {
+        (into as any).set((buf as any).subarray(ri, ri + run), 0);
+        if (run < k) (into as any).set((buf as any).subarray(0, k - run), run);
+        i = k;
+        ri = run < k ? k - run : ri + run === n ? 0 : ri + run;
+      } catch (e) {
+        // the loop below says why
+      }
+    }
+    try {
+      if ((x & TYPED) === 0) {
+        for (; i < k; i++) {
+          into[i] = buf[ri]; // may throw (a TypedArray `into`): the slot is cleared only after the copy
+          buf[ri] = void 0 as any; // let the collector have it
+          if (++ri === n) ri = 0;
+        }
+      } else {
+        for (; i < k; i++) {
+          into[i] = buf[ri];
+          if (++ri === n) ri = 0;
+        }
+      }
+    } catch (e) {
+      if (i === 0) throw e; // nothing taken: the queue is unchanged
+    }
+    this._ri = ri; // release: the slots are free from here on (up to the item `into` refused)
+    if ((x & PUTTERS) !== 0 && i !== 0) this._admitAll();
+    return i;
+  }
+
+  /** The number of items queued (0 … N-1). */
+  qsize(): number {
+    const n = this._wi - this._ri;
+    return n < 0 ? n + this._n : n;
+  }
+
+  /** getSync() past its common case: block checked, empty (or closed), a TypedArray buffer, put()s waiting. */
+  private _get(block: boolean | undefined): T {
+    if (block !== void 0 && block !== false) checkBlock(block, 'getSync');
+    const ri = this._ri;
+    const wi = this._wi;
+    if (ri === wi) {
+      if ((this._x & CLOSED) !== 0) throw new QueueClosed('ThreadSafeQueue.getSync: the queue is closed and empty');
+      throw new QueueEmpty('ThreadSafeQueue.getSync: the queue is empty');
+    }
+    const buf = this._buf;
+    const n = this._n;
+    const item = buf[ri];
+    const x = this._x;
+    if ((x & TYPED) === 0) buf[ri] = void 0 as any; // let the collector have it
+    let next = ri + 1;
+    if (next === n) next = 0;
+    this._ri = next; // release: the slot is free from here on
+    if ((x & PUTTERS) !== 0) this._admitAll();
+    return item;
+  }
+
+  /** putSync() past its common case: block checked, closed, TypedArray, a waiting consumer, full (the overflow policy). */
+  private _put(item: T, block: boolean | undefined): void {
+    if (block !== void 0 && block !== false) checkBlock(block, 'putSync');
+    const x = this._x;
+    const wi = this._wi;
+    if ((x & ~DROPS) !== 0) { // an open Array queue with nobody waiting (a drop policy's common case) skips this block
+      if ((x & CLOSED) !== 0) throw new QueueClosed('ThreadSafeQueue.putSync: the queue is closed');
+      if ((x & TYPED) !== 0) this._check(item, 'ThreadSafeQueue.putSync');
+      // Consumers wait only while the ring is empty, so only then is there one to hand the item to.
+      if ((x & GETTERS) !== 0 && wi === this._ri) {
+        const g = this._getters;
+        const r = g.r;
+        if (r !== null) {
+          // The one plain consumer waiting (a TypedArray's, a drop policy's; a ready()), settled inline: no call, no record.
+          g.r = null;
+          const m = g.m;
+          if (m === AS_ITEM) return r(item);
+          if (m === AS_RESULT) return r({ value: item, done: false });
+          r(void 0); // ready(): woken, takes nothing; the item goes to the ring below
+          this._x = x & ~GETTERS;
+        } else if (g.head !== null) {
+          this._handOver(item);
+          return;
+        } else this._x = x & ~GETTERS;
+      }
+    }
+    const ri = this._ri;
+    let next = wi + 1;
+    if (next === this._n) next = 0;
+    if (next === ri) {
+      if ((x & DROPS) === 0) throw new QueueFull('ThreadSafeQueue.putSync: the queue is full (capacity ' + (this._n - 1) + ')');
+      this._dropped = (this._dropped + 1) & 0x7ffffff;
+      if ((x & DROP_NEWEST) !== 0) return; // the queue keeps what it has
+      // drop-oldest: the oldest item goes, its slot is freed (one context: no take is under way)
+      if ((x & TYPED) === 0) this._buf[ri] = void 0 as any;
+      this._ri = next + 1 === this._n ? 0 : next + 1;
+    }
+    this._buf[wi] = item;
+    this._wi = next; // publish: the item is visible to the consumer from here on
+  }
+
+  /**
+   * putSync() with a consumer waiting (an open 'reject' Array queue): hands `item` to the one
+   * plain get()/next() waiting in the slot, else leaves it to _put() (a ready() or a list of
+   * waiters, `block` given, or a stale GETTERS bit). Short, and its hand-over is its last
+   * statement: Espruino lexes the rest of a method after a return that is not at its top
+   * level, ~1 µs a character (that took +400 µs an edge when the hand-over sat in _put()).
+   */
+  private _give(item: T, block: boolean | undefined): void {
+    const g = this._getters;
+    const r = g.r;
+    if (r === null || g.m === AS_READY || block !== void 0) return this._put(item, block);
+    g.r = null; // a slot waiter means the ring is empty: it waits only then, and every put since came here
+    return r(g.m === AS_ITEM ? item : { value: item, done: false });
+  }
+
+  /**
+   * Resolves once at least one item is queued or the queue is closed, taking nothing: then
+   * `getManySync()` takes the batch. At once (a shared settled promise, no allocation) when an
+   * item is queued or the queue is closed; else allocates a promise and calls `onwait`.
+   * Rejects with `AbortError`/`TimeoutError` per `options`; cancel-safe, as it takes nothing.
+   * A consumer-side wait: with a `get()`/`next()` also pending, the first item put wakes every
+   * pending `ready()` and goes to the oldest `get()`/`next()` (so the queue may be empty again
+   * when `ready()` resolves: `getManySync()` then returns 0).
+   *
+   * ```js
+   * const batch = new Array(16);
+   * function consume() { q.ready().then(function () { const n = q.getManySync(batch); ...; consume(); }); }
+   * ```
+   */
+  ready(options?: WaitOptions): Promise<void> {
+    if (options !== undefined) {
+      const aborted = begin(options, 'ThreadSafeQueue.ready');
+      if (aborted !== null) return aborted;
+    }
+    if (this._ri !== this._wi || (this._x & CLOSED) !== 0) return RESOLVED;
+    return this._wait(AS_READY, options);
+  }
+
+  /**
+   * Async-iterator step: resolves `{ value, done: false }` with the next item, or
+   * `{ done: true }` once a closed queue is drained. `for await (const x of q)` calls it;
+   * call it by hand where there is no `Symbol.asyncIterator`. Allocates a promise and a result.
+   * It does not hold the event loop: once consumers have been answered at once for 10 ms since
+   * the loop last turned and that stretch covers 16 items or more than the queue holds, the item
+   * is taken now and the result resolves at the next loop turn, so timers keep running under a
+   * backlog (src/turn.ts); a shorter batch, one a small queue holds, is answered in one go.
+   */
+  next(): Promise<IteratorResult<T>> {
+    if (this._ri !== this._wi) {
+      if (held() && worth(this.qsize(), this._n)) return later({ value: this.getSync(), done: false });
+      return Promise.resolve({ value: this.getSync(), done: false });
+    }
+    const x = this._x;
+    if ((x & CLOSED) !== 0) return Promise.resolve({ value: undefined as any, done: true });
+    const g = this._getters;
+    if (g.r === null && g.head === null) {
+      // the slot, inline (as in get())
+      this._x = x | GETTERS;
+      const promise = new Promise<IteratorResult<T>>(this._exec);
+      g.m = AS_RESULT;
+      if (this.onwait !== null) this._hook();
+      return promise;
+    }
+    return this._wait(AS_RESULT, undefined);
+  }
+
+  /**
+   * Resolves with the next item, waiting while the queue is empty; rejects with
+   * `QueueClosed` once a closed queue is drained, `AbortError`/`TimeoutError` per `options`
+   * (and then no item is taken). Allocates a promise. Without options it does not hold the
+   * event loop: once consumers have been answered at once for 10 ms since the loop last turned
+   * and that stretch covers 16 items or more than the queue holds, the item is taken now and the
+   * promise resolves at the next loop turn (src/turn.ts); a shorter batch is answered in one go.
+   */
+  get(options?: WaitOptions): Promise<T> {
+    if (options !== undefined) {
+      const aborted = begin(options, 'ThreadSafeQueue.get');
+      if (aborted !== null) return aborted;
+    }
+    if (this._ri !== this._wi) {
+      // held too long by at-once answers (turn.ts): take the item now, answer at the next loop turn
+      if (options === undefined && held() && worth(this.qsize(), this._n)) return later(this.getSync());
+      return Promise.resolve(this.getSync());
+    }
+    const x = this._x;
+    if ((x & CLOSED) !== 0) return Promise.reject(new QueueClosed('ThreadSafeQueue.get: the queue is closed and empty'));
+    const g = this._getters;
+    if (options === undefined && g.r === null && g.head === null) {
+      // the slot, inline (_wait() without its call): the path of every hand-over
+      this._x = x | GETTERS;
+      const promise = new Promise<T>(this._exec); // sets g.r and g.j
+      g.m = AS_ITEM;
+      if (this.onwait !== null) this._hook();
+      return promise;
+    }
+    return this._wait(AS_ITEM, options);
+  }
+
+  /**
+   * Takes the oldest item now; never allocates. Throws `QueueEmpty` when there is none
+   * (`QueueClosed` once a closed queue is drained), and TypeError for `block=true`.
+   */
+  getSync(block?: boolean): T;
+  getSync(block?: any): T {
+    // The common case alone (an item queued, an Array buffer, no put() waiting), as in putSync();
+    // `block`, undefined there, then holds the item (on Espruino a second `var` costs ~75 µs).
+    const ri = this._ri;
+    if (ri === this._wi || (this._x & (TYPED | PUTTERS)) !== 0 || block !== void 0) return this._get(block);
+    block = this._buf[ri];
+    this._buf[ri] = void 0 as any; // let the collector have it
+    this._ri = (ri + 1) % this._n; // release: the slot is free from here on
+    return block;
+  }
+
+  /**
+   * Puts `item` now: hands it to a waiting consumer or writes it to the ring; never allocates.
+   * Throws `QueueFull` when no slot is free (the queue is unchanged), `QueueClosed` after
+   * `close()`, TypeError/RangeError for an item a TypedArray cannot hold, and TypeError for
+   * `block=true` (nothing could free a slot while this thread blocks).
+   */
+  putSync(item: T, block?: boolean): void {
+    // The common case alone (an Array buffer, 'reject', open, nobody waiting, a slot free); the
+    // rest is _put(). Espruino reads the source text as it runs: a return inside a block, or a
+    // block skipped, costs ~1 µs for each character up to the end of the method, so the rare
+    // paths live in another method and this one returns from its top level.
+    // No local on purpose: on Espruino a `var` costs more than reading the index twice.
+    // A consumer waiting on an open 'reject' Array queue (x is GETTERS alone) is the next most
+    // common case: _give() hands the item over and returns from its top level.
+    if (this._x !== 0 || block !== void 0 || (this._wi + 1) % this._n === this._ri) return this._x === GETTERS ? this._give(item, block) : this._put(item, block); // void 0: `undefined` is a scope search on Kaluma
+    this._buf[this._wi] = item;
+    this._wi = (this._wi + 1) % this._n; // publish: the item is visible to the consumer from here on
   }
 }
 
