@@ -10,7 +10,7 @@ function minifyES5() {
   return {
     name: 'minify-es5',
     async renderChunk(code) {
-      const out = await minify(code, { ecma: 5, compress: { hoist_funs: false, hoist_vars: false }, mangle: true, format: { ascii_only: true } });
+      const out = await minify(code, { ecma: 5, compress: { hoist_funs: false, hoist_vars: false, reduce_funcs: false }, mangle: true, format: { ascii_only: true } });
       return { code: out.code, map: null };
     },
   };

@@ -19,7 +19,7 @@ export function minifyES5(extra = {}) {
   return {
     name: 'minify-es5-espruino',
     async renderChunk(code) {
-      const out = await minify(code, { ecma: 5, compress: { hoist_funs: false, hoist_vars: false }, mangle: true, format: { ascii_only: true }, ...extra });
+      const out = await minify(code, { ecma: 5, compress: { hoist_funs: false, hoist_vars: false, reduce_funcs: false }, mangle: true, format: { ascii_only: true }, ...extra });
       return { code: out.code, map: null };
     },
   };
@@ -27,7 +27,7 @@ export function minifyES5(extra = {}) {
 
 /** Terser options of the Espruino bundle: private (underscore) property names mangled, two passes. */
 export const ESPRUINO_MANGLE = {
-  compress: { hoist_funs: false, hoist_vars: false, passes: 2 },
+  compress: { hoist_funs: false, hoist_vars: false, passes: 2, reduce_funcs: false },
   mangle: { properties: { regex: /^_/ } },
 };
 

@@ -160,6 +160,19 @@ export function formatDiagnostic(d) {
  * turns the options on: src/waiters.ts) before the program's own entry, so that the options are
  * on before any of the program's files runs, and the program's text stays as written.
  */
+/**
+ * The first lines of a Kaluma program that calls attachInterrupt itself: every handler handed to
+ * attachInterrupt is also kept in an array nothing reads. Kaluma 1.2.1 releases a handler once
+ * per interrupt without taking a reference, so one that only attachInterrupt refers to (an
+ * inline `function () {...}`, or a name terser substituted at its one use) is collected at the
+ * next garbage collection and then called freed, which stops the firmware (docs/platform.md;
+ * host-tests/user runs such a program). The library keeps its own handlers itself. The array is
+ * written before attachInterrupt and never read: reading a handler once it is attached is what
+ * the firmware cannot take either.
+ */
+export const KEEP_HANDLERS = 'var keptHandlers = [], attachHandler = attachInterrupt;\n' +
+  'attachInterrupt = function (pin, handler, events) { keptHandlers[pin] = handler; return attachHandler(pin, handler, events); };';
+
 const ENTRY = '\0threadsafe-entry';
 const ENABLE = '\0threadsafe-wait-options';
 
@@ -178,6 +191,7 @@ function boardTypescript(input, target, state, asyncTarget) {
       const scan = scanProgram(input);
       if (scan.badImport) this.error(`${scan.badImport.at} imports "${scan.badImport.name}": ${importable(target)}`);
       state.asyncAt = scan.asyncAt;
+      state.ownHandlers = false; // set by transform()
       state.optionsAt = scan.optionsAt;
       if (state.asyncAt && target === 'espruino') {
         this.error(`${state.asyncAt}: uses async functions, generators or for await, which Espruino cannot run ` +
@@ -207,8 +221,11 @@ function boardTypescript(input, target, state, asyncTarget) {
       if (id === ENABLE) return "import { enableWaitOptions } from 'threadsafe';\nenableWaitOptions();\n";
       return null;
     },
+    // A program that attaches its own handlers gets KEEP_HANDLERS first (Kaluma only: see there).
+    intro: () => (state.ownHandlers ? KEEP_HANDLERS : ''),
     transform(code, id) {
       if (!id.endsWith('.ts') || id.endsWith('.d.ts')) return null;
+      if (target === 'kaluma' && !isLibrary(id) && /\battachInterrupt\b/.test(code)) state.ownHandlers = true;
       const out = ts.transpileModule(code, { fileName: id, compilerOptions: { ...options, target: isLibrary(id) ? ts.ScriptTarget.ES5 : state.programTarget } });
       const map = JSON.parse(out.sourceMapText);
       map.sources = [id];
@@ -234,7 +251,7 @@ export function minify(state = {}) {
       const es5 = !(state.asyncAt && state.programTarget !== ts.ScriptTarget.ES5);
       const out = await terser(code, {
         ecma: es5 ? 5 : 2018,
-        compress: { hoist_funs: false, hoist_vars: false, passes: 1 },
+        compress: { hoist_funs: false, hoist_vars: false, passes: 1, reduce_funcs: false },
         mangle: true,
         format: { comments: /threadsafe board program/, ascii_only: true },
         sourceMap: withMap ? { asObject: true } : false,
