@@ -47,6 +47,11 @@ test('an inline handler handed to attachInterrupt: the bundle keeps it (the keep
   assert.is(typeof attached[0].fn, 'function');
 });
 
+test('a handler given to GPIO#irq (the gpio module calls the global attachInterrupt): the keeper is there too', async () => {
+  const code = await build("import { GPIO } from 'gpio';\nlet n = 0;\nconst g = new GPIO(17, INPUT);\ng.irq(function () {\n  n = (n + 1) & 0x7ffffff;\n}, RISING);\n");
+  assert.ok(code.includes('attachInterrupt=function('), 'the keeper wraps attachInterrupt');
+});
+
 test('a program that does not call attachInterrupt itself (the library\'s InterruptSource keeps its own) gets no keeper', async () => {
   const code = await build("import { ThreadSafeFlag } from 'threadsafe';\nimport { InterruptSource } from 'threadsafe/kaluma';\nconst f = new ThreadSafeFlag();\nnew InterruptSource(17, f);\n");
   assert.not.ok(code.includes(KEEP_HANDLERS.slice(0, 20)) || code.includes('attachInterrupt=function('));

@@ -161,8 +161,8 @@ export function formatDiagnostic(d) {
  * on before any of the program's files runs, and the program's text stays as written.
  */
 /**
- * The first lines of a Kaluma program that calls attachInterrupt itself: every handler handed to
- * attachInterrupt is also kept in an array nothing reads. Kaluma 1.2.1 releases a handler once
+ * The first lines of a Kaluma program that calls attachInterrupt (or GPIO#irq, which calls it)
+ * itself: every handler handed to attachInterrupt is also kept in an array nothing reads. Kaluma 1.2.1 releases a handler once
  * per interrupt without taking a reference, so one that only attachInterrupt refers to (an
  * inline `function () {...}`, or a name terser substituted at its one use) is collected at the
  * next garbage collection and then called freed, which stops the firmware (docs/platform.md;
@@ -225,7 +225,8 @@ function boardTypescript(input, target, state, asyncTarget) {
     intro: () => (state.ownHandlers ? KEEP_HANDLERS : ''),
     transform(code, id) {
       if (!id.endsWith('.ts') || id.endsWith('.d.ts')) return null;
-      if (target === 'kaluma' && !isLibrary(id) && /\battachInterrupt\b/.test(code)) state.ownHandlers = true;
+      // GPIO#irq (the gpio module) calls the global attachInterrupt, so the keeper holds those too (measured on the firmware)
+      if (target === 'kaluma' && !isLibrary(id) && /\battachInterrupt\b|\.irq\s*\(/.test(code)) state.ownHandlers = true;
       const out = ts.transpileModule(code, { fileName: id, compilerOptions: { ...options, target: isLibrary(id) ? ts.ScriptTarget.ES5 : state.programTarget } });
       const map = JSON.parse(out.sourceMapText);
       map.sources = [id];
