@@ -20,7 +20,7 @@ const FILES = ['threadsafe.min.js', 'threadsafe-kaluma.min.js', 'threadsafe.espr
 const isFn = (n) => n.type === 'FunctionExpression' || n.type === 'FunctionDeclaration';
 
 /** The in-place calls of function expressions that sit in a function which is not itself run once at load. */
-export function perCallIifes(code) {
+function perCallIifes(code) {
   const ast = acorn.parse(code, { ecmaVersion: 2020 });
   const hits = [];
   walk.ancestor(ast, {

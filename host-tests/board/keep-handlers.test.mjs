@@ -31,20 +31,27 @@ test('an inline handler handed to attachInterrupt: the bundle keeps it (the keep
   assert.ok(code.includes('attachInterrupt=function('), 'the keeper wraps attachInterrupt');
   assert.ok(code.indexOf('attachInterrupt=function(') < code.indexOf('attachInterrupt(17'), 'before the program\'s own call');
   const attached = [];
+  const timers = [];
+  const lines = [];
+  const firmware = (pin, fn, events) => attached.push({ pin, fn, events });
   const context = vm.createContext({
-    attachInterrupt: (pin, fn, events) => attached.push({ pin, fn, events }),
+    attachInterrupt: firmware,
     pinMode() {},
     INPUT: 0,
     RISING: 8,
-    setTimeout: () => 0,
-    console,
+    setTimeout: (fn) => timers.push(fn),
+    console: { log: (s) => lines.push(String(s)) },
   });
   vm.runInContext(code, context);
   assert.is(attached.length, 1);
   assert.is(attached[0].pin, 17);
   assert.is(attached[0].events, 8);
-  attached[0].fn(17, 8); // an interrupt: the handler counts
+  assert.is.not(context.attachInterrupt, firmware, 'the global is the keeper\'s wrapper');
+  attached[0].fn(17, 8); // two interrupts: the program's own handler counts
+  attached[0].fn(17, 8);
   assert.is(typeof attached[0].fn, 'function');
+  timers.forEach((fn) => fn());
+  assert.equal(lines, ['edges 2']);
 });
 
 test('a handler given to GPIO#irq (the gpio module calls the global attachInterrupt): the keeper is there too', async () => {

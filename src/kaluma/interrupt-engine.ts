@@ -56,6 +56,7 @@ export interface State {
   /** The batch of items for one put (allocated once, up to 64 slots); unused for an event or flag. */
   batch: any[];
   // Counters and state, read by the source's queries:
+  /** Records delivered to a queue or message target; an event/flag target keeps it 0 (the source derives its count from `taken()` and `dropped`). */
   delivered: number;
   dropped: number;
   lastError: unknown;
