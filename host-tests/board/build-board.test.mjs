@@ -157,6 +157,17 @@ test('npm run sim: a program using the gpio and led modules runs in the simulati
   assert.equal(sim.errors, []);
 });
 
+test('the same program with `import ... from` the built-in modules: they are require()s of the board (the IIFE\'s arguments), not globals of their names, and it prints the same', async () => {
+  const b = await build("import { LED } from 'led';\nimport { GPIO } from 'gpio';\nconst led = new LED(board.LED);\nconst out = new GPIO(16, OUTPUT);\n" +
+    "setInterval(function () { led.toggle(); out.high(); console.log('led ' + led.read() + ' gp16 ' + out.read()); }, 100);\n");
+  const code = readFileSync(b.file, 'utf8');
+  assert.match(code, /\(require\("led"\),\s*require\("gpio"\)\);?\s*$/);
+  const sim = new KalumaSim();
+  sim.load(code).run(350);
+  assert.equal(sim.lines(), ['led 1 gp16 1', 'led 0 gp16 1', 'led 1 gp16 1']);
+  assert.equal(sim.errors, []);
+});
+
 test('event-async (async functions) prints in the simulation exactly what event (.then) prints', () => {
   const lines = (name) => runDemo(name, { seconds: 4.5 }).sim.lines();
   const expected = lines('event');

@@ -276,7 +276,8 @@ export function boardProgram(input, file, { target = 'kaluma', onSize, state = {
   return {
     input,
     // the source map (file.map, no comment in the bundle) lets the checks name the program's own lines
-    output: { file, format: 'iife', strict: true, sourcemap: 'hidden' },
+    // a built-in module is a require() of Kaluma's, passed in as the IIFE's argument (not a global of its name)
+    output: { file, format: 'iife', strict: true, sourcemap: 'hidden', globals: (id) => (BUILTINS.includes(id) ? `require('${id}')` : id) },
     plugins: [boardTypescript(input, target, state, asyncTarget), minify(state), sizeReport(onSize)],
     onwarn(warning, warn) {
       if (warning.code === 'THIS_IS_UNDEFINED') return;
